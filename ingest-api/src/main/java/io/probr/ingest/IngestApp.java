@@ -1,0 +1,76 @@
+package io.probr.ingest;
+
+import io.javalin.Javalin;
+import io.probr.ingest.auth.KeyStore;
+import io.probr.ingest.auth.RateLimiter;
+import io.probr.ingest.http.EdgeServer;
+import io.probr.ingest.kafka.KafkaPublisher;
+import io.probr.ingest.kafka.KafkaReadiness;
+import io.probr.ingest.metrics.EdgeMetrics;
+import io.probr.schemas.Topic;
+import io.probr.schemas.TopicSetup;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The edge process: configuration → clients → HTTP server; closed in reverse order on shutdown. */
+public final class IngestApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestApp.class);
+
+    private final KeyStore keys;
+    private final KafkaPublisher publisher;
+    private final KafkaReadiness readiness;
+    private final ScheduledExecutorService topicSetup;
+    private final Javalin server;
+
+    public IngestApp(IngestConfig config) throws Exception {
+        log.info("starting edge with {}", config);
+        keys = new KeyStore(config.keysFile(), config.keysReloadMs());
+        publisher = new KafkaPublisher(new KafkaProducer<>(config.producerProperties()));
+        readiness = new KafkaReadiness(Admin.create(Map.of("bootstrap.servers", config.bootstrapServers(),
+                "request.timeout.ms", 2000, "default.api.timeout.ms", 2000)), 1000);
+        topicSetup = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "topic-setup"));
+        topicSetup.execute(() -> ensureTopics(config));
+        server = EdgeServer.create(new EdgeServer.Dependencies(keys,
+                new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
+                publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(), config.publishTimeoutMs()));
+        server.start(config.host(), config.port());
+        log.info("edge listening on {}:{}", config.host(), server.port());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Creates the edge's topics once Kafka answers; retried in the background so the edge starts without it. */
+    private void ensureTopics(IngestConfig config) {
+        try {
+            TopicSetup.ensure(readiness.admin(), List.of(Topic.EVENTS, Topic.BATCHES),
+                    config.topicPartitions(), config.topicReplication(), 5000);
+            log.info("topics {} and {} ready", Topic.EVENTS.topicName(), Topic.BATCHES.topicName());
+        } catch (Exception e) {
+            log.warn("could not ensure topics yet ({}); retrying in 5 s", e.toString());
+            topicSetup.schedule(() -> ensureTopics(config), 5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        topicSetup.shutdownNow();
+        readiness.close();
+        publisher.close();
+        keys.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        IngestApp app = new IngestApp(IngestConfig.fromEnv(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+    }
+}

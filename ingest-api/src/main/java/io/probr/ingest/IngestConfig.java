@@ -1,0 +1,120 @@
+package io.probr.ingest;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The edge's configuration, read once from environment variables (see README, "Configuration"). Kafka
+ * producer settings pass through: {@code PROBR_KAFKA_PRODUCER_LINGER_MS=5} becomes {@code linger.ms=5}.
+ */
+public record IngestConfig(
+        String host,
+        int port,
+        String bootstrapServers,
+        Path keysFile,
+        long keysReloadMs,
+        int maxBodyBytes,
+        double ratePerSecond,
+        int rateBurst,
+        long publishTimeoutMs,
+        int topicPartitions,
+        short topicReplication,
+        Map<String, String> producerOverrides) {
+
+    public static final String PRODUCER_PREFIX = "PROBR_KAFKA_PRODUCER_";
+
+    public static IngestConfig fromEnv(Map<String, String> env) {
+        Env e = new Env(env);
+        IngestConfig config = new IngestConfig(
+                e.get("PROBR_EDGE_HOST", "0.0.0.0"),
+                e.integer("PROBR_EDGE_PORT", 8080, 0, 65535),
+                e.get("PROBR_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                Path.of(e.get("PROBR_KEYS_FILE", "keys.json")),
+                e.integer("PROBR_KEYS_RELOAD_MS", 2000, 100, 3_600_000),
+                e.integer("PROBR_MAX_BODY_BYTES", 1_048_576, 1024, 1_048_576),
+                e.decimal("PROBR_RATE_PER_SECOND", 200),
+                e.integer("PROBR_RATE_BURST", 400, 1, 1_000_000),
+                e.integer("PROBR_PUBLISH_TIMEOUT_MS", 4000, 500, 9000),
+                e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
+                (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
+                e.withPrefix(PRODUCER_PREFIX));
+        return config;
+    }
+
+    /**
+     * Producer settings: {@code acks=all} and idempotence so a 200 means the record is durably and singly
+     * written; {@code delivery.timeout.ms} below the answer timeout so the producer gives its own verdict
+     * (and stops retrying) before the edge answers 500.
+     */
+    public Properties producerProperties() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put("compression.type", "lz4");
+        props.put("linger.ms", "5");
+        props.put("max.request.size", Integer.toString(io.probr.schemas.Topic.MAX_MESSAGE_BYTES));
+        props.put("max.block.ms", Long.toString(Math.min(1000, publishTimeoutMs / 4)));
+        props.put("request.timeout.ms", Long.toString(publishTimeoutMs / 2));
+        props.put("delivery.timeout.ms", Long.toString(publishTimeoutMs * 3 / 4));
+        props.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        producerOverrides.forEach(props::put);
+        return props;
+    }
+
+    /** The configuration as it may be logged. */
+    @Override
+    public String toString() {
+        return "IngestConfig[host=" + host + ", port=" + port + ", kafka=" + bootstrapServers + ", keysFile=" + keysFile
+                + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
+                + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", topics=" + topicPartitions
+                + "x" + topicReplication + ", producerOverrides=" + producerOverrides.keySet() + "]";
+    }
+
+    /** Reads and checks variables, failing at start with a message that names the variable. */
+    private record Env(Map<String, String> env) {
+        String get(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String raw = get(name, Integer.toString(fallback));
+            try {
+                int value = Integer.parseInt(raw);
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException(name + "=" + raw + " is outside " + min + ".." + max);
+                }
+                return value;
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + "=" + raw + " is not an integer");
+            }
+        }
+
+        double decimal(String name, double fallback) {
+            String raw = get(name, Double.toString(fallback));
+            try {
+                double value = Double.parseDouble(raw);
+                if (!(value > 0)) {
+                    throw new IllegalArgumentException(name + "=" + raw + " must be > 0");
+                }
+                return value;
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + "=" + raw + " is not a number");
+            }
+        }
+
+        Map<String, String> withPrefix(String prefix) {
+            Map<String, String> result = new java.util.TreeMap<>();
+            env.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    result.put(k.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+                }
+            });
+            return Map.copyOf(result);
+        }
+    }
+}

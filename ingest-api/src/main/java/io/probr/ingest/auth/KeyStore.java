@@ -1,0 +1,104 @@
+package io.probr.ingest.auth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingestion keys, read from the key file and re-read whenever it changes, without a restart. A file
+ * that fails to parse is logged and ignored: the keys loaded before stay in force.
+ */
+public final class KeyStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KeyStore.class);
+
+    private final Path path;
+    private final ScheduledExecutorService reloader;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), new KeyFile(null, null));
+    private volatile FileStamp loadedStamp;
+
+    private record Snapshot(Map<String, ApiKey> byId, KeyFile file) {
+    }
+
+    private record FileStamp(FileTime modified, long size) {
+    }
+
+    public KeyStore(Path path, long reloadIntervalMs) throws IOException {
+        this.path = path;
+        load();
+        this.reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "key-file-reloader");
+            t.setDaemon(true);
+            return t;
+        });
+        reloader.scheduleWithFixedDelay(this::reloadIfChanged, reloadIntervalMs, reloadIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    public AuthResult authenticate(String presentedKey) {
+        if (presentedKey == null || presentedKey.isBlank()) {
+            return new AuthResult.Unauthorized("missing key");
+        }
+        var id = KeyCodec.idOf(presentedKey.strip());
+        if (id.isEmpty()) {
+            return new AuthResult.Unauthorized("malformed key");
+        }
+        Snapshot current = snapshot;
+        ApiKey key = current.byId().get(id.get());
+        // Unknown id and wrong secret answer alike, so neither tells which key ids exist.
+        if (key == null || !KeyCodec.matches(presentedKey.strip(), key.sha256())) {
+            return new AuthResult.Unauthorized("unknown key");
+        }
+        if (key.revoked()) {
+            return new AuthResult.Forbidden("key revoked");
+        }
+        if (!current.file().siteEnabled(key.siteId())) {
+            return new AuthResult.Forbidden("site disabled");
+        }
+        return new AuthResult.Authenticated(key);
+    }
+
+    public int size() {
+        return snapshot.byId().size();
+    }
+
+    /** Re-reads the file now if it changed; the scheduled reload calls this too. */
+    public void reloadIfChanged() {
+        try {
+            if (!Objects.equals(stamp(), loadedStamp)) {
+                load();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("key file {} not reloaded, keeping the {} keys loaded before: {}", path, size(), e.getMessage());
+        }
+    }
+
+    private void load() throws IOException {
+        FileStamp stamp = stamp();
+        KeyFile file = KeyFile.read(path);
+        Map<String, ApiKey> byId = new HashMap<>();
+        for (KeyFile.Entry entry : file.keys()) {
+            ApiKey key = entry.toApiKey();
+            byId.put(key.id(), key);
+        }
+        snapshot = new Snapshot(Map.copyOf(byId), file);
+        loadedStamp = stamp;
+        log.info("loaded {} ingestion keys from {}", byId.size(), path);
+    }
+
+    private FileStamp stamp() throws IOException {
+        return Files.exists(path) ? new FileStamp(Files.getLastModifiedTime(path), Files.size(path)) : null;
+    }
+
+    @Override
+    public void close() {
+        reloader.shutdownNow();
+    }
+}

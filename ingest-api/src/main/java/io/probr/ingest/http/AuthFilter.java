@@ -1,0 +1,54 @@
+package io.probr.ingest.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.probr.ingest.auth.ApiKey;
+import io.probr.ingest.auth.AuthResult;
+import io.probr.ingest.auth.KeyStore;
+import io.probr.ingest.auth.RateLimiter;
+
+/**
+ * Runs before {@code POST /ingest}: the key from {@code X-Probr-Key} (or {@code Authorization: Bearer}),
+ * then the key's rate. Throws {@link ApiError} to refuse; on success leaves the key on the context.
+ */
+final class AuthFilter implements Handler {
+    static final String KEY_ATTRIBUTE = "probr.apiKey";
+    private static final String BEARER = "bearer ";
+
+    private final KeyStore keys;
+    private final RateLimiter rateLimiter;
+
+    AuthFilter(KeyStore keys, RateLimiter rateLimiter) {
+        this.keys = keys;
+        this.rateLimiter = rateLimiter;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        AuthResult result = keys.authenticate(presentedKey(ctx));
+        if (result instanceof AuthResult.Unauthorized unauthorized) {
+            throw new ApiError(ErrorCode.UNAUTHORIZED, unauthorized.reason());
+        }
+        if (result instanceof AuthResult.Forbidden forbidden) {
+            throw new ApiError(ErrorCode.FORBIDDEN, forbidden.reason());
+        }
+        ApiKey key = ((AuthResult.Authenticated) result).key();
+        long retryAfter = rateLimiter.acquire(key);
+        if (retryAfter > 0) {
+            throw ApiError.rateLimited(retryAfter);
+        }
+        ctx.attribute(KEY_ATTRIBUTE, key);
+    }
+
+    private static String presentedKey(Context ctx) {
+        String key = ctx.header("X-Probr-Key");
+        if (key != null) {
+            return key;
+        }
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length());
+        }
+        return null;
+    }
+}

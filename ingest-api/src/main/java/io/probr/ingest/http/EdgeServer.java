@@ -1,0 +1,95 @@
+package io.probr.ingest.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.probr.ingest.auth.KeyStore;
+import io.probr.ingest.auth.RateLimiter;
+import io.probr.ingest.kafka.IngestRecords;
+import io.probr.ingest.kafka.KafkaPublisher;
+import io.probr.ingest.kafka.KafkaReadiness;
+import io.probr.ingest.metrics.EdgeMetrics;
+import io.probr.schemas.PayloadValidator;
+import io.probr.schemas.ProbrJson;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The edge's HTTP surface: routes, the auth filter, and the one place errors become contract answers. */
+public final class EdgeServer {
+    private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+    private static final ObjectMapper JSON = ProbrJson.newMapper();
+
+    /** What the routes need; built and owned by the caller, which also closes it. */
+    public record Dependencies(KeyStore keys, RateLimiter rateLimiter, KafkaPublisher publisher,
+                               KafkaReadiness readiness, EdgeMetrics metrics, int maxBodyBytes,
+                               long publishTimeoutMs) {
+    }
+
+    private EdgeServer() {
+    }
+
+    public static Javalin create(Dependencies deps) {
+        IngestHandler ingest = new IngestHandler(new BodyReader(deps.maxBodyBytes()), new PayloadValidator(),
+                new IngestRecords(), deps.publisher(), deps.metrics(), deps.publishTimeoutMs());
+        AuthFilter auth = new AuthFilter(deps.keys(), deps.rateLimiter());
+        return Javalin.create(config -> {
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            config.startup.showJavalinBanner = false;
+            config.routes.before("/ingest", auth);
+            config.routes.post("/ingest", ingest);
+            config.routes.get("/healthz", ctx -> ok(ctx));
+            config.routes.get("/readyz", ctx -> {
+                if (deps.readiness().isReady()) {
+                    ok(ctx);
+                } else {
+                    ctx.status(503).contentType("application/json").result("{\"status\":\"kafka_unreachable\"}");
+                }
+            });
+            config.routes.get("/metrics", ctx -> {
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+                deps.metrics().write(ctx.outputStream());
+            });
+            config.routes.exception(ApiError.class, (e, ctx) -> answer(ctx, e));
+            config.routes.exception(CompletionException.class, (e, ctx) -> answer(ctx, e.getCause()));
+            config.routes.exception(Exception.class, (e, ctx) -> answer(ctx, e));
+            config.routes.after(ctx -> deps.metrics().requestAnswered(pathLabel(ctx), ctx.statusCode()));
+        });
+    }
+
+    private static void ok(Context ctx) {
+        ctx.contentType("application/json").result(IngestHandler.OK_BODY);
+    }
+
+    private static void answer(Context ctx, Throwable error) {
+        ApiError apiError;
+        if (error instanceof ApiError known) {
+            apiError = known;
+        } else {
+            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), error);
+            apiError = new ApiError(ErrorCode.INTERNAL_ERROR, "unexpected server error; retry");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", apiError.code().wireName());
+        body.put("message", apiError.getMessage());
+        if (apiError.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", Long.toString(apiError.retryAfterSeconds()));
+        }
+        try {
+            ctx.status(apiError.code().status()).contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (Exception e) {
+            ctx.status(500).result("{\"error\":\"internal_error\"}");
+        }
+    }
+
+    /** Known paths only, so a scan of random URLs cannot blow up the metric's label set. */
+    private static String pathLabel(Context ctx) {
+        return switch (ctx.path()) {
+            case "/ingest", "/healthz", "/readyz", "/metrics" -> ctx.path();
+            default -> "other";
+        };
+    }
+}

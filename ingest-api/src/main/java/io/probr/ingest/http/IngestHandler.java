@@ -1,0 +1,88 @@
+package io.probr.ingest.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.probr.ingest.auth.ApiKey;
+import io.probr.ingest.kafka.IngestRecords;
+import io.probr.ingest.kafka.KafkaPublisher;
+import io.probr.ingest.metrics.EdgeMetrics;
+import io.probr.schemas.ParsedPayload;
+import io.probr.schemas.PayloadValidator;
+import io.probr.schemas.Topic;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /ingest}: read, validate, publish, and answer 200 only once the broker acknowledged. The
+ * answer comes at most {@code publishTimeoutMs} after arrival, below the tag's own 5 s timeout: 500 then.
+ */
+final class IngestHandler implements Handler {
+    private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
+    static final String OK_BODY = "{\"status\":\"ok\"}";
+
+    private final BodyReader bodyReader;
+    private final PayloadValidator validator;
+    private final IngestRecords records;
+    private final KafkaPublisher publisher;
+    private final EdgeMetrics metrics;
+    private final long publishTimeoutMs;
+
+    IngestHandler(BodyReader bodyReader, PayloadValidator validator, IngestRecords records,
+                  KafkaPublisher publisher, EdgeMetrics metrics, long publishTimeoutMs) {
+        this.bodyReader = bodyReader;
+        this.validator = validator;
+        this.records = records;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.publishTimeoutMs = publishTimeoutMs;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        long receivedAtMs = System.currentTimeMillis();
+        long startedAt = System.nanoTime();
+        ApiKey key = ctx.attribute(AuthFilter.KEY_ATTRIBUTE);
+        if (!JsonContentType.isJson(ctx.contentType())) {
+            throw new ApiError(ErrorCode.INVALID_PAYLOAD, "Content-Type must be application/json");
+        }
+        byte[] body = bodyReader.read(ctx.header("Content-Encoding"), ctx.req().getContentLengthLong(),
+                ctx.bodyInputStream());
+        ProducerRecord<byte[], byte[]> record = toRecord(validator.parse(body), body, key, receivedAtMs);
+        long sentAt = System.nanoTime();
+        // the budget runs from arrival, so time spent blocked in send() counts against it too
+        long remainingMs = Math.max(1, publishTimeoutMs - TimeUnit.NANOSECONDS.toMillis(sentAt - startedAt));
+        ctx.future(() -> publisher.publish(record)
+                .orTimeout(remainingMs, TimeUnit.MILLISECONDS)
+                .handle((metadata, error) -> {
+                    if (error != null) {
+                        metrics.kafkaError();
+                        log.warn("publish to {} failed, answering 500: {}", record.topic(), error.toString());
+                        throw new ApiError(ErrorCode.INTERNAL_ERROR, "the event could not be stored; retry");
+                    }
+                    metrics.published(System.nanoTime() - sentAt);
+                    ctx.contentType("application/json").result(OK_BODY);
+                    return null;
+                }));
+    }
+
+    private ProducerRecord<byte[], byte[]> toRecord(ParsedPayload parsed, byte[] body, ApiKey key, long receivedAtMs) {
+        if (parsed instanceof ParsedPayload.Invalid invalid) {
+            throw new ApiError(ErrorCode.INVALID_PAYLOAD, String.join("; ", invalid.errors()));
+        }
+        if (parsed instanceof ParsedPayload.Batched batched) {
+            String containerId = allowed(key, batched.payload().containerId());
+            return records.create(Topic.BATCHES, containerId, body, key, receivedAtMs);
+        }
+        String containerId = allowed(key, ((ParsedPayload.PerEvent) parsed).payload().containerId());
+        return records.create(Topic.EVENTS, containerId, body, key, receivedAtMs);
+    }
+
+    private static String allowed(ApiKey key, String containerId) {
+        if (!key.allowsContainer(containerId)) {
+            throw new ApiError(ErrorCode.FORBIDDEN, "this key may not post for container " + containerId);
+        }
+        return containerId;
+    }
+}

@@ -1,0 +1,39 @@
+package io.probr.ingest.kafka;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/** Answers whether the broker is reachable now, within {@code timeoutMs}. */
+public final class KafkaReadiness implements AutoCloseable {
+    private final Admin admin;
+    private final int timeoutMs;
+
+    public KafkaReadiness(Admin admin, int timeoutMs) {
+        this.admin = admin;
+        this.timeoutMs = timeoutMs;
+    }
+
+    public boolean isReady() {
+        try {
+            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                    .nodes().get(timeoutMs, TimeUnit.MILLISECONDS).isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

@@ -1,0 +1,20 @@
+package io.probr.schemas;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Outcome of one tag execution, as the contract spells it on the wire. */
+public enum TagStatus {
+    SUCCESS, FAILURE, TIMEOUT, EXCEPTION;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static TagStatus fromWire(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,30 @@
+package io.probr.schemas;
+
+/** The Kafka topics of the pipeline. Each is keyed by {@code container_id}. */
+public enum Topic {
+    /** Per-event payloads, the raw JSON bytes as received by the edge. */
+    EVENTS("probr.events.v1"),
+    /** Batched payloads, the raw JSON bytes as received by the edge. */
+    BATCHES("probr.batches.v1"),
+    /** Windows computed by the stream-aggregator, in the batched shape. */
+    WINDOWS("probr.windows.v1"),
+    /** Records a consumer could not process, with the reason in headers. */
+    DLQ("probr.dlq.v1");
+
+    /**
+     * Largest record value a topic accepts: the edge's 1 MiB body limit plus headroom for headers and
+     * batch overhead. Producer {@code max.request.size}, broker {@code message.max.bytes} and consumer
+     * fetch sizes are all set from this one number so the limits agree along the path.
+     */
+    public static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+    private final String topicName;
+
+    Topic(String topicName) {
+        this.topicName = topicName;
+    }
+
+    public String topicName() {
+        return topicName;
+    }
+}
