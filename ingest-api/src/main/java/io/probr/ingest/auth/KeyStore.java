@@ -3,10 +3,9 @@ package io.probr.ingest.auth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +22,9 @@ public final class KeyStore implements AutoCloseable {
     private final Path path;
     private final ScheduledExecutorService reloader;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), new KeyFile(null, null));
-    private volatile FileStamp loadedStamp;
+    private volatile byte[] loadedDigest;
 
     private record Snapshot(Map<String, ApiKey> byId, KeyFile file) {
-    }
-
-    private record FileStamp(FileTime modified, long size) {
     }
 
     public KeyStore(Path path, long reloadIntervalMs) throws IOException {
@@ -72,7 +68,7 @@ public final class KeyStore implements AutoCloseable {
     /** Re-reads the file now if it changed; the scheduled reload calls this too. */
     public void reloadIfChanged() {
         try {
-            if (!Objects.equals(stamp(), loadedStamp)) {
+            if (!MessageDigest.isEqual(digest(), loadedDigest)) {
                 load();
             }
         } catch (IOException | RuntimeException e) {
@@ -81,7 +77,7 @@ public final class KeyStore implements AutoCloseable {
     }
 
     private void load() throws IOException {
-        FileStamp stamp = stamp();
+        byte[] digest = digest();
         KeyFile file = KeyFile.read(path);
         Map<String, ApiKey> byId = new HashMap<>();
         for (KeyFile.Entry entry : file.keys()) {
@@ -89,12 +85,13 @@ public final class KeyStore implements AutoCloseable {
             byId.put(key.id(), key);
         }
         snapshot = new Snapshot(Map.copyOf(byId), file);
-        loadedStamp = stamp;
+        loadedDigest = digest;
         log.info("loaded {} ingestion keys from {}", byId.size(), path);
     }
 
-    private FileStamp stamp() throws IOException {
-        return Files.exists(path) ? new FileStamp(Files.getLastModifiedTime(path), Files.size(path)) : null;
+    /** Content, not modification time: two writes within the file system's clock tick must both be seen. */
+    private byte[] digest() throws IOException {
+        return Files.exists(path) ? KeyCodec.sha256(Files.readString(path)) : new byte[0];
     }
 
     @Override

@@ -1,0 +1,99 @@
+package io.probr.ingest.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyStoreTest {
+    @TempDir
+    Path dir;
+
+    private String createKey(Path file, String... extraArgs) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String[] args = new String[4 + extraArgs.length];
+        args[0] = "create";
+        args[1] = "--file";
+        args[2] = file.toString();
+        args[3] = "--site";
+        System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
+        assertEquals(0, KeyCli.run(args, new PrintStream(out), new PrintStream(new ByteArrayOutputStream())));
+        return out.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void keyFileHoldsOnlyTheHashOfACreatedKey() throws Exception {
+        Path file = dir.resolve("keys.json");
+        String key = createKey(file, "shop");
+        assertTrue(KeyCodec.idOf(key).isPresent(), key);
+        String stored = Files.readString(file);
+        assertTrue(!stored.contains(key.substring(KeyCodec.PREFIX.length() + 17)), "secret stored in clear");
+        try (KeyStore store = new KeyStore(file, 60_000)) {
+            ApiKey apiKey = ((AuthResult.Authenticated) store.authenticate(key)).key();
+            assertEquals("shop", apiKey.siteId());
+            assertEquals(KeyCodec.idOf(key).get(), apiKey.id());
+        }
+    }
+
+    @Test
+    void refusesMissingMalformedAndUnknownKeysAs401() throws Exception {
+        Path file = dir.resolve("keys.json");
+        String key = createKey(file, "shop");
+        try (KeyStore store = new KeyStore(file, 60_000)) {
+            assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate(null));
+            assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate(""));
+            assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate("pk_live_abc123"));
+            String wrongSecret = key.substring(0, key.length() - 1) + (key.endsWith("0") ? "1" : "0");
+            assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate(wrongSecret));
+            assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate(new KeyCodec().newKey()));
+        }
+    }
+
+    @Test
+    void revokedKeysAndDisabledSitesAre403AndChangesApplyWithoutRestart() throws Exception {
+        Path file = dir.resolve("keys.json");
+        String key = createKey(file, "shop");
+        try (KeyStore store = new KeyStore(file, 60_000)) {
+            assertInstanceOf(AuthResult.Authenticated.class, store.authenticate(key));
+
+            KeyCli.run(new String[] {"site", "--file", file.toString(), "--site", "shop", "--enabled", "false"},
+                    System.out, new PrintStream(new ByteArrayOutputStream()));
+            store.reloadIfChanged();
+            assertEquals("site disabled", ((AuthResult.Forbidden) store.authenticate(key)).reason());
+
+            KeyCli.run(new String[] {"revoke", "--file", file.toString(), "--id", KeyCodec.idOf(key).get()},
+                    System.out, new PrintStream(new ByteArrayOutputStream()));
+            store.reloadIfChanged();
+            assertEquals("key revoked", ((AuthResult.Forbidden) store.authenticate(key)).reason());
+        }
+    }
+
+    @Test
+    void aBrokenKeyFileKeepsThePreviousKeys() throws Exception {
+        Path file = dir.resolve("keys.json");
+        String key = createKey(file, "shop");
+        try (KeyStore store = new KeyStore(file, 60_000)) {
+            Files.writeString(file, "{ not json");
+            store.reloadIfChanged();
+            assertInstanceOf(AuthResult.Authenticated.class, store.authenticate(key));
+        }
+    }
+
+    @Test
+    void containerRestrictionIsRecorded() throws Exception {
+        Path file = dir.resolve("keys.json");
+        String key = createKey(file, "shop", "--container", "GTM-A");
+        try (KeyStore store = new KeyStore(file, 60_000)) {
+            ApiKey apiKey = ((AuthResult.Authenticated) store.authenticate(key)).key();
+            assertTrue(apiKey.allowsContainer("GTM-A"));
+            assertTrue(!apiKey.allowsContainer("GTM-B"));
+        }
+    }
+}

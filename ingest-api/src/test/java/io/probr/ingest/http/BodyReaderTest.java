@@ -1,0 +1,94 @@
+package io.probr.ingest.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+class BodyReaderTest {
+    private static final int LIMIT = 1024;
+    private final BodyReader reader = new BodyReader(LIMIT);
+
+    static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void readsABodyAtTheLimit() {
+        byte[] body = new byte[LIMIT];
+        assertArrayEquals(body, reader.read(null, LIMIT, new ByteArrayInputStream(body)));
+    }
+
+    @Test
+    void refusesADeclaredLengthAboveTheLimitWithoutReading() {
+        InputStream neverRead = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("body read although Content-Length was too large");
+            }
+        };
+        ApiError e = assertThrows(ApiError.class, () -> reader.read(null, LIMIT + 1, neverRead));
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
+    }
+
+    @Test
+    void stopsReadingAnUndeclaredBodyOneByteAfterTheLimit() {
+        CountingStream endless = new CountingStream();
+        ApiError e = assertThrows(ApiError.class, () -> reader.read(null, -1, endless));
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
+        assertEquals(LIMIT + 1, endless.served);
+    }
+
+    @Test
+    void decodesGzip() throws IOException {
+        byte[] json = "{\"a\":1}".getBytes();
+        assertArrayEquals(json, reader.read("gzip", -1, new ByteArrayInputStream(gzip(json))));
+    }
+
+    @Test
+    void appliesTheLimitToTheDecodedSizeOfGzip() throws IOException {
+        byte[] bomb = gzip(new byte[100 * LIMIT]);
+        ApiError e = assertThrows(ApiError.class, () -> reader.read("gzip", bomb.length, new ByteArrayInputStream(bomb)));
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
+    }
+
+    @Test
+    void refusesCorruptGzipAsInvalidPayload() {
+        ApiError e = assertThrows(ApiError.class,
+                () -> reader.read("gzip", 4, new ByteArrayInputStream(new byte[] {1, 2, 3, 4})));
+        assertEquals(ErrorCode.INVALID_PAYLOAD, e.code());
+    }
+
+    @Test
+    void refusesUnsupportedEncodings() {
+        ApiError e = assertThrows(ApiError.class, () -> reader.read("br", 2, new ByteArrayInputStream(new byte[2])));
+        assertEquals(ErrorCode.INVALID_PAYLOAD, e.code());
+    }
+
+    private static final class CountingStream extends InputStream {
+        long served;
+
+        @Override
+        public int read() {
+            served++;
+            return 'x';
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+            served += len;
+            return len;
+        }
+    }
+}
