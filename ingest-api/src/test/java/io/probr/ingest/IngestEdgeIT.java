@@ -300,6 +300,13 @@ class IngestEdgeIT {
     }
 
     @Test
+    void wrongMethodsAndPathsAreRefusedWithoutAskingForAKey() throws Exception {
+        assertEquals(405, edge.get("/ingest").statusCode());
+        assertEquals(404, edge.send(post(key, perEvent("GTM-A")).uri(java.net.URI.create(
+                "http://127.0.0.1:" + app.port() + "/ingestx"))).statusCode());
+    }
+
+    @Test
     void healthReadinessAndMetricsAreServed() throws Exception {
         assertEquals(200, edge.get("/healthz").statusCode());
         assertEquals(200, edge.get("/readyz").statusCode());

@@ -39,7 +39,9 @@ public final class EdgeServer {
         return Javalin.create(config -> {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.startup.showJavalinBanner = false;
-            config.routes.before("/ingest", auth);
+            config.http.prefer405over404 = true;
+            // beforeMatched: a wrong method or path is a 404/405, not a demand for a key
+            config.routes.beforeMatched("/ingest", auth);
             config.routes.post("/ingest", ingest);
             config.routes.get("/healthz", ctx -> ok(ctx));
             config.routes.get("/readyz", ctx -> {

@@ -1,0 +1,22 @@
+# One image build for every Probr service; pick one with --target (docker-compose.yml does).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY schemas/pom.xml schemas/
+COPY local-stack/pom.xml local-stack/
+COPY ingest-api/pom.xml ingest-api/
+COPY stream-aggregator/pom.xml stream-aggregator/
+COPY clickhouse-sink/pom.xml clickhouse-sink/
+RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=kafka_2.13 || true
+COPY . .
+RUN mvn -B -q install -DskipTests
+
+FROM eclipse-temurin:17-jre AS edge
+RUN useradd --system --uid 10001 probr
+WORKDIR /app
+COPY --from=build /src/ingest-api/target/ingest-api.jar /app/
+COPY --from=build /src/ingest-api/target/lib /app/lib
+USER probr
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8080/healthz"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/ingest-api.jar"]

@@ -1,0 +1,69 @@
+package io.probr.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.probr.stack.LocalKafkaBroker;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Kafka goes away under the edge: 500 well inside the tag's timeout, and recovery once it is back. */
+class KafkaOutageIT {
+    private LocalKafkaBroker broker;
+    private IngestApp app;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (app != null) {
+            app.close();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void brokerDownAnswers500WithinTheBudgetThenRecovers() throws Exception {
+        Path dir = Files.createTempDirectory("probr-outage-it");
+        broker = LocalKafkaBroker.onFreePorts(dir.resolve("kafka"));
+        broker.start();
+        TestKeys keys = new TestKeys(dir.resolve("keys.json"));
+        String key = keys.add("shop");
+        app = new IngestApp(IngestConfig.fromEnv(Map.of(
+                "PROBR_EDGE_HOST", "127.0.0.1", "PROBR_EDGE_PORT", "0",
+                "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString())));
+        EdgeClient edge = new EdgeClient(app.port());
+        byte[] event = IngestEdgeIT.perEvent("GTM-OUTAGE").getBytes(StandardCharsets.UTF_8);
+        Poll.until("edge publishing", () -> edge.ingest(key, event).statusCode() == 200);
+
+        broker.kill();
+        for (int i = 0; i < 3; i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> response = edge.ingest(key, event);
+            long elapsedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertEquals(500, response.statusCode(), response.body());
+            assertTrue(response.body().contains("\"error\":\"internal_error\""), response.body());
+            assertTrue(elapsedMs < 4500, "500 took " + elapsedMs + " ms, the tag gives up at 5000");
+        }
+        assertEquals(503, edge.get("/readyz").statusCode());
+        assertTrue(edge.get("/metrics").body().contains("probr_edge_kafka_errors_total 3.0"));
+
+        broker.start();
+        Poll.until("edge publishing again", Duration.ofSeconds(60), () -> edge.ingest(key, event).statusCode() == 200);
+        assertEquals(200, edge.get("/readyz").statusCode());
+        try (TopicRecords topics = new TopicRecords(broker.bootstrapServers())) {
+            Map<TopicPartition, Long> before = topics.endOffsets();
+            assertEquals(200, edge.ingest(key, event).statusCode());
+            assertEquals(1, topics.since(before).size());
+        }
+    }
+}
