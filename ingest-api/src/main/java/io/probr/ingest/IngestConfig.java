@@ -54,7 +54,9 @@ public record IngestConfig(
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
         props.put("compression.type", "lz4");
-        props.put("linger.ms", "5");
+        // Every request waits for its own ack, so linger adds straight to latency; concurrent requests still
+        // share batches while one is in flight. Measured here: linger 0 → 5.3k req/s, linger 5 → 2.9k (wrk -c32).
+        props.put("linger.ms", "0");
         props.put("max.request.size", Integer.toString(io.probr.schemas.Topic.MAX_MESSAGE_BYTES));
         props.put("max.block.ms", Long.toString(Math.min(1000, publishTimeoutMs / 4)));
         props.put("request.timeout.ms", Long.toString(publishTimeoutMs / 2));
