@@ -1,0 +1,49 @@
+package io.probr.aggregator;
+
+import io.probr.schemas.Topic;
+import io.probr.schemas.TopicSetup;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The aggregator process: configuration → topics → Kafka Streams; closed on shutdown. */
+public final class AggregatorApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AggregatorApp.class);
+
+    private final KafkaStreams streams;
+
+    public AggregatorApp(AggregatorConfig config) throws Exception {
+        log.info("starting aggregator with {}", config);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
+            TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.WINDOWS, Topic.DLQ),
+                    config.topicPartitions(), config.topicReplication(), 30_000);
+        }
+        streams = new KafkaStreams(WindowTopology.build(config.windows()), WindowTopology.streamsConfig(config));
+        // Processing errors are infrastructure errors (bad input goes to the DLQ): a fresh thread resumes
+        // from the last committed transaction.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed, replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> log.info("aggregator state {} -> {}", before, now));
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        AggregatorApp app = new AggregatorApp(AggregatorConfig.fromEnv(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+    }
+}
