@@ -7,6 +7,7 @@ COPY local-stack/pom.xml local-stack/
 COPY ingest-api/pom.xml ingest-api/
 COPY stream-aggregator/pom.xml stream-aggregator/
 COPY clickhouse-sink/pom.xml clickhouse-sink/
+COPY pipeline-tests/pom.xml pipeline-tests/
 RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=kafka_2.13 || true
 COPY . .
 RUN mvn -B -q install -DskipTests
@@ -20,3 +21,12 @@ USER probr
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8080/healthz"]
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/ingest-api.jar"]
+
+FROM eclipse-temurin:17-jre AS aggregator
+RUN useradd --system --uid 10001 probr && mkdir -p /var/lib/probr && chown probr /var/lib/probr
+WORKDIR /app
+COPY --from=build /src/stream-aggregator/target/stream-aggregator.jar /app/
+COPY --from=build /src/stream-aggregator/target/lib /app/lib
+USER probr
+ENV PROBR_AGGREGATOR_STATE_DIR=/var/lib/probr/aggregator
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/stream-aggregator.jar"]
