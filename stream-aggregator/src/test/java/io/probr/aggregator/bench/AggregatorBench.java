@@ -1,0 +1,124 @@
+package io.probr.aggregator.bench;
+
+import io.probr.aggregator.AggregatorApp;
+import io.probr.aggregator.AggregatorConfig;
+import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.Topic;
+import io.probr.schemas.TopicSetup;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Aggregator figures on a running broker: {@code AggregatorBench BOOTSTRAP EVENTS}. Pre-fills
+ * probr.events.v1 with EVENTS seed-shaped events, then times a fresh aggregator through them (events/s),
+ * then measures the lag from the event that closes a window to that window being readable (read_committed).
+ */
+public final class AggregatorBench {
+    private static final String TAGS = "[{\"id\":\"15\",\"name\":\"GA4 - Event\",\"status\":\"success\",\"execution_time\":120},"
+            + "{\"id\":\"22\",\"name\":\"Meta CAPI\",\"status\":\"failure\",\"execution_time\":5000}]";
+
+    private AggregatorBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        int events = Integer.parseInt(args[1]);
+        String appId = "probr-aggregator-bench-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                     "acks", "all", "linger.ms", "20", "compression.type", "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.WINDOWS, Topic.DLQ), 3, (short) 1, 30_000);
+            Map<TopicPartition, Long> start = offsets(admin, OffsetSpec.latest());
+            long t = System.currentTimeMillis() - 3_600_000L;
+            for (int i = 0; i < events; i++) {
+                String container = "GTM-BENCH" + (i % 6);
+                producer.send(record(container, t + i * 10L));
+            }
+            producer.flush();
+            Map<TopicPartition, Long> end = offsets(admin, OffsetSpec.latest());
+
+            long began = System.nanoTime();
+            try (AggregatorApp app = new AggregatorApp(AggregatorConfig.fromEnv(Map.of(
+                    "PROBR_KAFKA_BOOTSTRAP", bootstrap, "PROBR_AGGREGATOR_APPLICATION_ID", appId,
+                    "PROBR_AGGREGATOR_STATE_DIR", Files.createTempDirectory("probr-bench").toString(),
+                    "PROBR_WINDOW_GRACE_MS", "0")))) {
+                while (!caughtUp(admin, appId, end)) {
+                    Thread.sleep(50);
+                }
+                double seconds = (System.nanoTime() - began) / 1e9;
+                long total = end.values().stream().mapToLong(Long::longValue).sum();
+                long processed = total - start.values().stream().mapToLong(Long::longValue).sum();
+                System.out.printf("aggregator: %d events (%d on the topic in all) in %.1f s incl. start-up: %.0f events/s%n",
+                        processed, total, seconds, total / seconds);
+                closeLatency(producer, bootstrap, t + events * 10L + 120_000);
+            }
+        }
+    }
+
+    private static void closeLatency(KafkaProducer<byte[], byte[]> producer, String bootstrap, long from) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> windows = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "isolation.level", "read_committed", "group.id", "bench-" + UUID.randomUUID(),
+                "auto.offset.reset", "latest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            windows.subscribe(List.of(Topic.WINDOWS.topicName()));
+            while (windows.assignment().isEmpty()) {
+                windows.poll(Duration.ofMillis(100));
+            }
+            long[] lags = new long[20];
+            for (int i = 0; i < lags.length; i++) {
+                long windowStart = from + i * 60_000L;
+                producer.send(record("GTM-LAT", windowStart + 1)).get();
+                windows.poll(Duration.ofMillis(300));   // drain
+                long sent = System.nanoTime();
+                producer.send(record("GTM-LAT", windowStart + 60_000 + 1)).get();   // closes the window (grace 0)
+                boolean seen = false;
+                while (!seen) {
+                    for (var r : windows.poll(Duration.ofMillis(10))) {
+                        seen |= new String(r.key(), StandardCharsets.UTF_8).equals("GTM-LAT");
+                    }
+                }
+                lags[i] = (System.nanoTime() - sent) / 1_000_000;
+            }
+            Arrays.sort(lags);
+            System.out.printf("window close → record readable: p50 %d ms, max %d ms (%d windows, grace 0)%n",
+                    lags[lags.length / 2], lags[lags.length - 1], lags.length);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String container, long ts) {
+        String json = "{\"container_id\":\"" + container + "\",\"event_name\":\"purchase\",\"timestamp_ms\":" + ts
+                + ",\"tags\":" + TAGS + ",\"user_data\":{\"has_email\":true,\"has_first_name\":true}}";
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.EVENTS.topicName(),
+                container.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(IngestHeaders.INGEST_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, OffsetSpec spec) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(List.of(Topic.EVENTS.topicName())).allTopicNames().get().get(Topic.EVENTS.topicName())
+                .partitions().forEach(p -> request.put(new TopicPartition(Topic.EVENTS.topicName(), p.partition()), spec));
+        Map<TopicPartition, Long> result = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> result.put(tp, info.offset()));
+        return result;
+    }
+
+    private static boolean caughtUp(Admin admin, String groupId, Map<TopicPartition, Long> end) throws Exception {
+        var committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        return end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                && committed.get(e.getKey()).offset() >= e.getValue());
+    }
+}
