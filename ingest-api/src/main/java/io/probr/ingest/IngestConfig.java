@@ -1,7 +1,7 @@
 package io.probr.ingest;
 
+import io.probr.schemas.EnvVars;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -26,7 +26,7 @@ public record IngestConfig(
     public static final String PRODUCER_PREFIX = "PROBR_KAFKA_PRODUCER_";
 
     public static IngestConfig fromEnv(Map<String, String> env) {
-        Env e = new Env(env);
+        EnvVars e = new EnvVars(env);
         IngestConfig config = new IngestConfig(
                 e.get("PROBR_EDGE_HOST", "0.0.0.0"),
                 e.integer("PROBR_EDGE_PORT", 8080, 0, 65535),
@@ -34,7 +34,7 @@ public record IngestConfig(
                 Path.of(e.get("PROBR_KEYS_FILE", "keys.json")),
                 e.integer("PROBR_KEYS_RELOAD_MS", 2000, 100, 3_600_000),
                 e.integer("PROBR_MAX_BODY_BYTES", 1_048_576, 1024, 1_048_576),
-                e.decimal("PROBR_RATE_PER_SECOND", 200),
+                e.positiveDecimal("PROBR_RATE_PER_SECOND", 200),
                 e.integer("PROBR_RATE_BURST", 400, 1, 1_000_000),
                 e.integer("PROBR_PUBLISH_TIMEOUT_MS", 4000, 500, 9000),
                 e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
@@ -74,49 +74,5 @@ public record IngestConfig(
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
                 + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", topics=" + topicPartitions
                 + "x" + topicReplication + ", producerOverrides=" + producerOverrides.keySet() + "]";
-    }
-
-    /** Reads and checks variables, failing at start with a message that names the variable. */
-    private record Env(Map<String, String> env) {
-        String get(String name, String fallback) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? fallback : value.strip();
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            String raw = get(name, Integer.toString(fallback));
-            try {
-                int value = Integer.parseInt(raw);
-                if (value < min || value > max) {
-                    throw new IllegalArgumentException(name + "=" + raw + " is outside " + min + ".." + max);
-                }
-                return value;
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(name + "=" + raw + " is not an integer");
-            }
-        }
-
-        double decimal(String name, double fallback) {
-            String raw = get(name, Double.toString(fallback));
-            try {
-                double value = Double.parseDouble(raw);
-                if (!(value > 0)) {
-                    throw new IllegalArgumentException(name + "=" + raw + " must be > 0");
-                }
-                return value;
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(name + "=" + raw + " is not a number");
-            }
-        }
-
-        Map<String, String> withPrefix(String prefix) {
-            Map<String, String> result = new java.util.TreeMap<>();
-            env.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    result.put(k.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
-                }
-            });
-            return Map.copyOf(result);
-        }
     }
 }

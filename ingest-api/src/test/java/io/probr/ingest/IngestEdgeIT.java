@@ -10,6 +10,7 @@ import io.probr.ingest.auth.KeyCodec;
 import io.probr.schemas.IngestHeaders;
 import io.probr.schemas.Topic;
 import io.probr.stack.LocalKafkaBroker;
+import io.probr.stack.Poll;
 import io.probr.stack.SharedKafkaBroker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

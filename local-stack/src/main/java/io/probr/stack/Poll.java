@@ -1,22 +1,22 @@
-package io.probr.ingest;
+package io.probr.stack;
 
 import java.time.Duration;
 import java.time.Instant;
 
 /** Waits for a condition by polling it, with a deadline: synchronisation on state, never on a fixed sleep. */
-final class Poll {
-    interface Condition {
+public final class Poll {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
     private Poll() {
     }
 
-    static void until(String what, Condition condition) throws Exception {
+    public static void until(String what, Condition condition) throws Exception {
         until(what, Duration.ofSeconds(30), condition);
     }
 
-    static void until(String what, Duration timeout, Condition condition) throws Exception {
+    public static void until(String what, Duration timeout, Condition condition) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.holds()) {
             if (Instant.now().isAfter(deadline)) {

@@ -1,0 +1,125 @@
+package io.probr.sink;
+
+import io.probr.schemas.PayloadValidator;
+import io.probr.schemas.Topic;
+import io.probr.schemas.TopicSetup;
+import io.probr.sink.clickhouse.ClickHouseHttp;
+import io.probr.sink.clickhouse.ClickHouseWriter;
+import io.probr.sink.consumer.DeadLetters;
+import io.probr.sink.consumer.SinkLoop;
+import io.probr.sink.http.HealthServer;
+import io.probr.sink.mapping.RecordMapper;
+import io.probr.sink.metrics.SinkMetrics;
+import io.probr.sink.schema.Migration;
+import io.probr.sink.schema.MigrationException;
+import io.probr.sink.schema.MigrationRunner;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The sink process: configuration → migrations → topics → the consume/insert/commit loop. */
+public final class SinkApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SinkApp.class);
+    static final List<Topic> SOURCES = List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS);
+
+    private final SinkLoop loop;
+    private final Thread loopThread;
+    private final KafkaProducer<byte[], byte[]> dlqProducer;
+    private final HealthServer health;
+
+    public SinkApp(SinkConfig config) throws Exception {
+        log.info("starting sink with {}", config);
+        ClickHouseHttp clickHouse = new ClickHouseHttp(config.clickHouseUrl(), config.clickHouseUser(),
+                config.clickHousePassword());
+        List<String> applied = new MigrationRunner(clickHouse).apply(Migration.bundled());
+        log.info("ClickHouse schema up to date ({} migration(s) applied now)", applied.size());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
+            TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS, Topic.DLQ),
+                    config.topicPartitions(), config.topicReplication(), 30_000);
+        }
+        SinkMetrics metrics = new SinkMetrics();
+        dlqProducer = new KafkaProducer<>(producerProperties(config));
+        loop = new SinkLoop(new KafkaConsumer<>(consumerProperties(config)),
+                SOURCES.stream().map(Topic::topicName).toList(),
+                new RecordMapper(new PayloadValidator()),
+                new ClickHouseWriter(config.clickHouseUrl(), config.clickHouseUser(), config.clickHousePassword()),
+                new DeadLetters(dlqProducer), metrics,
+                new SinkLoop.Settings(config.batchRows(), Duration.ofMillis(config.flushIntervalMs()),
+                        Duration.ofMillis(config.retryMinMs()), Duration.ofMillis(config.retryMaxMs())));
+        loopThread = new Thread(loop, "sink-loop");
+        loopThread.setUncaughtExceptionHandler((thread, e) -> log.error("sink loop died", e));
+        health = new HealthServer(config.host(), config.port(), loopThread::isAlive,
+                () -> loopThread.isAlive() && loop.isHealthy() && clickHouse.isReachable(), metrics);
+        loopThread.start();
+        log.info("sink running; health and metrics on port {}", health.port());
+    }
+
+    public int httpPort() {
+        return health.port();
+    }
+
+    /** Flushes what was read, commits, and stops. */
+    @Override
+    public void close() throws InterruptedException {
+        loop.stop();
+        loopThread.join(TimeUnit.SECONDS.toMillis(60));
+        dlqProducer.close(Duration.ofSeconds(10));
+        health.close();
+    }
+
+    /**
+     * Consumer settings: offsets are committed by the loop only after ClickHouse accepted the rows, and
+     * only committed (not aborted) transactional records are read, so an aggregator crash leaves no trace.
+     */
+    static Properties consumerProperties(SinkConfig config) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", config.bootstrapServers());
+        props.put("group.id", config.groupId());
+        props.put("enable.auto.commit", "false");
+        props.put("isolation.level", "read_committed");
+        props.put("auto.offset.reset", "earliest");
+        props.put("max.poll.records", Integer.toString(Math.min(config.batchRows(), 5_000)));
+        props.put("max.partition.fetch.bytes", Integer.toString(Topic.MAX_MESSAGE_BYTES));
+        props.put("fetch.max.bytes", Integer.toString(8 * Topic.MAX_MESSAGE_BYTES));
+        props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        config.consumerOverrides().forEach(props::put);
+        return props;
+    }
+
+    private static Properties producerProperties(SinkConfig config) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", config.bootstrapServers());
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put("max.request.size", Integer.toString(Topic.MAX_MESSAGE_BYTES));
+        props.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        return props;
+    }
+
+    public static void main(String[] args) throws Exception {
+        SinkApp app;
+        try {
+            app = new SinkApp(SinkConfig.fromEnv(System.getenv()));
+        } catch (MigrationException e) {
+            log.error("ClickHouse schema migration failed, the sink does not start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                app.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown"));
+    }
+}

@@ -1,0 +1,60 @@
+package io.probr.sink;
+
+import io.probr.schemas.EnvVars;
+import java.util.Map;
+
+/**
+ * The sink's configuration, read once from environment variables (README, "Configuration"). Kafka
+ * consumer settings pass through: {@code PROBR_KAFKA_CONSUMER_MAX_POLL_RECORDS=2000} becomes
+ * {@code max.poll.records=2000}.
+ */
+public record SinkConfig(
+        String bootstrapServers,
+        String groupId,
+        String clickHouseUrl,
+        String clickHouseUser,
+        String clickHousePassword,
+        int batchRows,
+        long flushIntervalMs,
+        long retryMinMs,
+        long retryMaxMs,
+        String host,
+        int port,
+        int topicPartitions,
+        short topicReplication,
+        Map<String, String> consumerOverrides) {
+
+    public static final String CONSUMER_PREFIX = "PROBR_KAFKA_CONSUMER_";
+
+    public static SinkConfig fromEnv(Map<String, String> env) {
+        EnvVars e = new EnvVars(env);
+        return new SinkConfig(
+                e.get("PROBR_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                e.get("PROBR_SINK_GROUP_ID", "probr-clickhouse-sink"),
+                stripSlash(e.get("PROBR_CLICKHOUSE_URL", "http://127.0.0.1:8123")),
+                e.get("PROBR_CLICKHOUSE_USER", "default"),
+                e.get("PROBR_CLICKHOUSE_PASSWORD", ""),
+                e.integer("PROBR_SINK_BATCH_ROWS", 20_000, 1, 1_000_000),
+                e.number("PROBR_SINK_FLUSH_INTERVAL_MS", 1_000, 10, 600_000),
+                e.number("PROBR_SINK_RETRY_MIN_MS", 500, 10, 600_000),
+                e.number("PROBR_SINK_RETRY_MAX_MS", 30_000, 10, 3_600_000),
+                e.get("PROBR_SINK_HOST", "0.0.0.0"),
+                e.integer("PROBR_SINK_PORT", 8082, 0, 65535),
+                e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
+                (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
+                e.withPrefix(CONSUMER_PREFIX));
+    }
+
+    /** The configuration as it may be logged: the password never appears. */
+    @Override
+    public String toString() {
+        return "SinkConfig[kafka=" + bootstrapServers + ", group=" + groupId + ", clickhouse=" + clickHouseUrl
+                + " as " + clickHouseUser + ", batchRows=" + batchRows + ", flushIntervalMs=" + flushIntervalMs
+                + ", retry=" + retryMinMs + ".." + retryMaxMs + " ms, http=" + host + ":" + port
+                + ", consumerOverrides=" + consumerOverrides.keySet() + "]";
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,77 @@
+package io.probr.sink.clickhouse;
+
+import io.probr.schemas.BatchedPayload;
+import io.probr.schemas.PerEventPayload;
+import io.probr.sink.mapping.Rows;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The INSERTs of the four tables. DateTime and Date columns are never sent: they are MATERIALIZED from the
+ * millisecond columns in ClickHouse (clickhouse-jdbc 0.10 binds date-times with a function 18.16 lacks).
+ */
+public final class ProbrTables {
+    private static final PerEventPayload.UserData NO_USER_DATA = new PerEventPayload.UserData(false, false, false, false, false, false);
+    private static final PerEventPayload.Ecommerce NO_ECOMMERCE = new PerEventPayload.Ecommerce(false, false, false, false);
+
+    public static final TableInsert<Rows.EventRow> EVENTS = new TableInsert<>("probr.events",
+            List.of("ingest_id", "container_id", "event_name", "timestamp_ms", "received_at_ms", "key_id", "site_id",
+                    "tag_count", "has_user_data", "has_email", "has_phone", "has_first_name", "has_last_name",
+                    "has_city", "has_country", "has_ecommerce", "has_value", "has_currency", "has_transaction_id",
+                    "has_items"),
+            (row, p) -> {
+                PerEventPayload.UserData user = row.userData() == null ? NO_USER_DATA : row.userData();
+                PerEventPayload.Ecommerce shop = row.ecommerce() == null ? NO_ECOMMERCE : row.ecommerce();
+                p.string(row.ingestId().toString()).string(row.containerId()).string(row.eventName())
+                        .number(row.timestampMs()).number(row.receivedAtMs()).string(row.keyId()).string(row.siteId())
+                        .number(row.tagCount()).flag(row.userData() != null)
+                        .flag(user.hasEmail()).flag(user.hasPhone()).flag(user.hasFirstName())
+                        .flag(user.hasLastName()).flag(user.hasCity()).flag(user.hasCountry())
+                        .flag(row.ecommerce() != null).flag(shop.hasValue()).flag(shop.hasCurrency())
+                        .flag(shop.hasTransactionId()).flag(shop.hasItems());
+            });
+
+    public static final TableInsert<Rows.TagExecutionRow> TAG_EXECUTIONS = new TableInsert<>("probr.tag_executions",
+            List.of("ingest_id", "tag_index", "container_id", "event_name", "timestamp_ms", "tag", "tag_id",
+                    "tag_name", "status", "execution_ms"),
+            (row, p) -> p.string(row.ingestId().toString()).number(row.tagIndex()).string(row.containerId())
+                    .string(row.eventName()).number(row.timestampMs()).string(row.tag()).string(row.tagId())
+                    .string(row.tagName()).string(row.status().wireName()).nullableNumber(row.executionMs()));
+
+    public static final TableInsert<Rows.WindowRow> WINDOWS = new TableInsert<>("probr.windows",
+            List.of("source", "container_id", "window_start_ms", "window_end_ms", "window_part", "total_events",
+                    "event_counts.event_name", "event_counts.count", "user_data_email", "user_data_phone",
+                    "user_data_address", "user_data_total", "ecommerce_value", "ecommerce_currency",
+                    "ecommerce_transaction_id", "ecommerce_items", "ecommerce_total"),
+            (row, p) -> {
+                BatchedPayload w = row.window();
+                // sorted, so the same window always gives the same arrays
+                Map<String, Long> counts = new TreeMap<>(w.eventCounts());
+                windowKey(row.key(), p).number(w.totalEvents())
+                        .array(new ArrayList<>(counts.keySet())).array(new ArrayList<>(counts.values()))
+                        .number(w.userDataQuality().email()).number(w.userDataQuality().phone())
+                        .number(w.userDataQuality().address()).number(w.userDataQuality().total())
+                        .number(w.ecommerceQuality().value()).number(w.ecommerceQuality().currency())
+                        .number(w.ecommerceQuality().transactionId()).number(w.ecommerceQuality().items())
+                        .number(w.ecommerceQuality().total());
+            });
+
+    public static final TableInsert<Rows.TagWindowRow> TAG_WINDOWS = new TableInsert<>("probr.tag_windows",
+            List.of("source", "container_id", "window_start_ms", "window_end_ms", "window_part", "tag", "success",
+                    "failure", "timeout", "exception", "total_exec_ms", "count"),
+            (row, p) -> {
+                BatchedPayload.TagMetrics m = row.metrics();
+                windowKey(row.key(), p).string(row.tag()).number(m.success()).number(m.failure())
+                        .number(m.timeout()).number(m.exception()).number(m.totalExecMs()).number(m.count());
+            });
+
+    private ProbrTables() {
+    }
+
+    private static TableInsert.Params windowKey(Rows.WindowKey key, TableInsert.Params p) throws java.sql.SQLException {
+        return p.string(key.source().columnValue()).string(key.containerId()).number(key.windowStartMs())
+                .number(key.windowEndMs()).string(key.part());
+    }
+}

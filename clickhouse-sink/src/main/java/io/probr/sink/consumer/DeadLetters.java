@@ -1,0 +1,91 @@
+package io.probr.sink.consumer;
+
+import io.probr.schemas.DlqHeaders;
+import io.probr.schemas.Topic;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Sends records the sink cannot map to {@code probr.dlq.v1}: key, value and headers as they were, plus
+ * why and where from. The sink commits past a dead letter only once {@link #awaitAll()} confirmed it.
+ */
+public final class DeadLetters {
+    private static final int MAX_REASON_CHARS = 2_000;
+
+    private final Producer<byte[], byte[]> producer;
+    private final List<Pending> pending = new ArrayList<>();
+
+    public DeadLetters(Producer<byte[], byte[]> producer) {
+        this.producer = producer;
+    }
+
+    public void send(ConsumerRecord<byte[], byte[]> source, String reason) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.DLQ.topicName(), null,
+                source.key(), source.value());
+        for (Header header : source.headers()) {
+            record.headers().add(header);
+        }
+        String shortReason = reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS);
+        record.headers()
+                .add(DlqHeaders.REASON, utf8(shortReason))
+                .add(DlqHeaders.FAILED_BY, utf8("clickhouse-sink"))
+                .add(DlqHeaders.SOURCE_TOPIC, utf8(source.topic()))
+                .add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())))
+                .add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
+        pending.add(new Pending(record, producer.send(record)));
+    }
+
+    public boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Waits for every dead letter sent so far; a failed one is sent again and the call fails. */
+    public void awaitAll() throws DeadLetterException {
+        producer.flush();
+        List<Pending> failed = new ArrayList<>();
+        Exception firstError = null;
+        for (Pending p : pending) {
+            try {
+                p.result().get();
+            } catch (ExecutionException e) {
+                failed.add(new Pending(p.record(), producer.send(p.record())));
+                firstError = firstError == null ? e : firstError;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeadLetterException("interrupted while waiting for the DLQ", e);
+            }
+        }
+        pending.clear();
+        pending.addAll(failed);
+        if (firstError != null) {
+            throw new DeadLetterException("could not write " + failed.size() + " record(s) to "
+                    + Topic.DLQ.topicName() + ": " + firstError.getCause(), firstError);
+        }
+    }
+
+    /** Forgets unconfirmed dead letters whose source records will be read again (after a rebalance). */
+    public void forgetPending() {
+        pending.clear();
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record Pending(ProducerRecord<byte[], byte[]> record, Future<RecordMetadata> result) {
+    }
+
+    public static final class DeadLetterException extends Exception {
+        DeadLetterException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

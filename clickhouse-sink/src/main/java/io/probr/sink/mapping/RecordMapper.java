@@ -1,0 +1,122 @@
+package io.probr.sink.mapping;
+
+import io.probr.schemas.BatchedPayload;
+import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.ParsedPayload;
+import io.probr.schemas.PayloadValidator;
+import io.probr.schemas.PerEventPayload;
+import io.probr.schemas.Topic;
+import io.probr.schemas.WindowHeaders;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Turns one Kafka record into the rows it stands for. Deterministic: the same record always gives the same
+ * rows with the same identity, which is what makes replays and retries idempotent in ClickHouse. Records are
+ * validated against the schemas again, since anyone with access to the topics could have written them.
+ */
+public final class RecordMapper {
+    private static final int MAX_PART_LENGTH = 200;
+
+    private final PayloadValidator validator;
+
+    public RecordMapper(PayloadValidator validator) {
+        this.validator = validator;
+    }
+
+    public RowBatch map(ConsumerRecord<byte[], byte[]> record) throws UnmappableRecordException {
+        if (record.value() == null) {
+            throw new UnmappableRecordException("record has no value");
+        }
+        ParsedPayload parsed = validator.parse(record.value());
+        if (parsed instanceof ParsedPayload.Invalid invalid) {
+            throw new UnmappableRecordException("invalid payload: " + String.join("; ", invalid.errors()));
+        }
+        String topic = record.topic();
+        if (topic.equals(Topic.EVENTS.topicName())) {
+            if (!(parsed instanceof ParsedPayload.PerEvent perEvent)) {
+                throw new UnmappableRecordException("a batched payload on " + topic);
+            }
+            return eventRows(perEvent.payload(), record.headers());
+        }
+        if (!(parsed instanceof ParsedPayload.Batched batched)) {
+            throw new UnmappableRecordException("a per-event payload on " + topic);
+        }
+        if (topic.equals(Topic.BATCHES.topicName())) {
+            String part = ingestId(record.headers()).toString();
+            return windowRows(batched.payload(), Rows.Source.TAG_BATCH, part);
+        }
+        if (topic.equals(Topic.WINDOWS.topicName())) {
+            return windowRows(batched.payload(), Rows.Source.STREAM, windowPart(record.headers()));
+        }
+        throw new UnmappableRecordException("the sink does not read topic " + topic);
+    }
+
+    private static RowBatch eventRows(PerEventPayload event, Headers headers) throws UnmappableRecordException {
+        UUID ingestId = ingestId(headers);
+        RowBatch rows = new RowBatch();
+        rows.events().add(new Rows.EventRow(ingestId, event.containerId(), event.eventName(), event.timestampMs(),
+                receivedAt(headers), orEmpty(IngestHeaders.read(headers, IngestHeaders.KEY_ID)),
+                orEmpty(IngestHeaders.read(headers, IngestHeaders.SITE_ID)), event.tags().size(),
+                event.userData(), event.ecommerce()));
+        List<PerEventPayload.Tag> tags = event.tags();
+        for (int i = 0; i < tags.size(); i++) {
+            PerEventPayload.Tag tag = tags.get(i);
+            String name = orEmpty(tag.name());
+            rows.tagExecutions().add(new Rows.TagExecutionRow(ingestId, i, event.containerId(), event.eventName(),
+                    event.timestampMs(), name.isEmpty() ? tag.id() : name, tag.id(), name, tag.status(),
+                    tag.executionTime()));
+        }
+        return rows;
+    }
+
+    private static RowBatch windowRows(BatchedPayload window, Rows.Source source, String part) {
+        Rows.WindowKey key = new Rows.WindowKey(source, window.containerId(), window.windowStartMs(),
+                window.windowEndMs(), part);
+        RowBatch rows = new RowBatch();
+        rows.windows().add(new Rows.WindowRow(key, window));
+        for (Map.Entry<String, BatchedPayload.TagMetrics> tag : window.tagMetrics().entrySet()) {
+            rows.tagWindows().add(new Rows.TagWindowRow(key, tag.getKey(), tag.getValue()));
+        }
+        return rows;
+    }
+
+    private static UUID ingestId(Headers headers) throws UnmappableRecordException {
+        String value = IngestHeaders.read(headers, IngestHeaders.INGEST_ID);
+        if (value == null) {
+            throw new UnmappableRecordException("header " + IngestHeaders.INGEST_ID + " is missing");
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new UnmappableRecordException("header " + IngestHeaders.INGEST_ID + " is not a UUID: " + value);
+        }
+    }
+
+    private static long receivedAt(Headers headers) throws UnmappableRecordException {
+        String value = IngestHeaders.read(headers, IngestHeaders.RECEIVED_AT_MS);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UnmappableRecordException("header " + IngestHeaders.RECEIVED_AT_MS + " is not a number: " + value);
+        }
+    }
+
+    private static String windowPart(Headers headers) throws UnmappableRecordException {
+        String part = IngestHeaders.read(headers, WindowHeaders.WINDOW_PART);
+        if (part == null || part.isBlank() || part.length() > MAX_PART_LENGTH) {
+            throw new UnmappableRecordException("header " + WindowHeaders.WINDOW_PART + " is missing or invalid");
+        }
+        return part;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

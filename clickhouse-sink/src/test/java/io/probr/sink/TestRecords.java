@@ -1,0 +1,48 @@
+package io.probr.sink;
+
+import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.Topic;
+import io.probr.schemas.WindowHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** Records as the edge and the aggregator write them, for the sink's tests. */
+public final class TestRecords {
+    private TestRecords() {
+    }
+
+    public static String example(String name) {
+        try (InputStream in = TestRecords.class.getResourceAsStream("/examples/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A per-event or batched payload as the edge publishes it: raw bytes and the edge's headers. */
+    public static ProducerRecord<byte[], byte[]> fromEdge(Topic topic, String containerId, String json, UUID ingestId,
+            long receivedAtMs) {
+        Headers headers = new RecordHeaders()
+                .add(IngestHeaders.INGEST_ID, utf8(ingestId.toString()))
+                .add(IngestHeaders.RECEIVED_AT_MS, utf8(Long.toString(receivedAtMs)))
+                .add(IngestHeaders.KEY_ID, utf8("pk_test"))
+                .add(IngestHeaders.SITE_ID, utf8("shop"));
+        return new ProducerRecord<>(topic.topicName(), null, utf8(containerId), utf8(json), headers);
+    }
+
+    /** A window as the aggregator publishes it. */
+    public static ProducerRecord<byte[], byte[]> fromAggregator(String containerId, String json, String part) {
+        Headers headers = new RecordHeaders().add(WindowHeaders.WINDOW_PART, utf8(part));
+        return new ProducerRecord<>(Topic.WINDOWS.topicName(), null, utf8(containerId), utf8(json), headers);
+    }
+
+    public static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}
