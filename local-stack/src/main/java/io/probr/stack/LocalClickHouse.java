@@ -172,7 +172,7 @@ public final class LocalClickHouse implements AutoCloseable {
 
     private static final String USERS = """
             <yandex>
-              <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
+              <profiles><default><max_memory_usage>4000000000</max_memory_usage><log_queries>1</log_queries></default></profiles>
               <users>
                 <default>
                   <password></password>

@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +72,12 @@ public final class SinkLoop implements Runnable {
         return healthy;
     }
 
-    /** Asks the loop to flush what it holds and stop; safe from any thread. */
+    /**
+     * Asks the loop to flush what it holds and stop; safe from any thread. No {@code wakeup()}: it would
+     * also abort a commit in flight, and polls are short anyway.
+     */
     public void stop() {
         running = false;
-        consumer.wakeup();
     }
 
     @Override
@@ -91,10 +92,6 @@ public final class SinkLoop implements Runnable {
                     flush();
                 }
                 updateLag();
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
             }
         } finally {
             if (hasPending()) {
@@ -167,9 +164,6 @@ public final class SinkLoop implements Runnable {
             retryAtNanos = 0;
             consumer.resume(consumer.paused());
         } catch (Exception e) {
-            if (e instanceof WakeupException) {
-                throw (WakeupException) e;
-            }
             metrics.flushFailed();
             if (healthy) {
                 log.warn("flush of {} rows failed, pausing and retrying with backoff: {}", buffer.rowCount(), e.toString());

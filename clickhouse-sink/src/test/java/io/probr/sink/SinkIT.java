@@ -1,0 +1,174 @@
+package io.probr.sink;
+
+import static io.probr.sink.TestRecords.example;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.probr.schemas.DlqHeaders;
+import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.Topic;
+import io.probr.stack.LocalClickHouse;
+import io.probr.stack.LocalKafkaBroker;
+import io.probr.stack.Poll;
+import io.probr.stack.SharedClickHouse;
+import io.probr.stack.SharedKafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The sink against the real broker and the real ClickHouse (18.16): storage, replay, poison records. */
+@ExtendWith({SharedKafkaBroker.class, SharedClickHouse.class})
+class SinkIT {
+    private SinkHarness harness;
+    private final String container = "GTM-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+
+    @BeforeEach
+    void setUp(LocalKafkaBroker broker, LocalClickHouse clickHouse) {
+        harness = new SinkHarness(broker, clickHouse);
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.close();
+    }
+
+    @Test
+    void eventsAndTheirTagsAreStoredWithEveryValue() throws Exception {
+        UUID ingestId = UUID.randomUUID();
+        String json = example("per-event.json").replace("GTM-ABC123", container);
+        harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, ingestId, 1708790400250L));
+
+        try (SinkApp sink = new SinkApp(harness.config("sink-it-values", Map.of()))) {
+            Poll.until("the event's rows", () -> harness.number(
+                    "SELECT count() FROM probr.tag_executions WHERE container_id = '" + container + "'") == 2);
+        }
+        assertEquals(ingestId + "\t" + container + "\tpurchase\t1708790400000\t2024-02-24 16:00:00\t2024-02-24\t"
+                        + "1708790400250\tpk_test\tshop\t2\t1\t1\t0\t1\t1\t0\t1\t1\t1\t1\t1\t1\n",
+                harness.rows("SELECT ingest_id, container_id, event_name, timestamp_ms, event_time, event_date,"
+                        + " received_at_ms, key_id, site_id, tag_count, has_user_data, has_email, has_phone,"
+                        + " has_first_name, has_last_name, has_city, has_country, has_ecommerce, has_value,"
+                        + " has_currency, has_transaction_id, has_items FROM probr.events"
+                        + " WHERE container_id = '" + container + "'"));
+        assertEquals(ingestId + "\t0\tpurchase\t2024-02-24 16:00:00\tGA4 - Event\t15\tGA4 - Event\tsuccess\t120\n"
+                        + ingestId + "\t1\tpurchase\t2024-02-24 16:00:00\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000\n",
+                harness.rows("SELECT ingest_id, tag_index, event_name, event_time, tag, tag_id, tag_name, status,"
+                        + " execution_ms FROM probr.tag_executions WHERE container_id = '" + container
+                        + "' ORDER BY tag_index"));
+    }
+
+    @Test
+    void batchesAndWindowsAreStoredAsWindowPartsWithEveryCounter() throws Exception {
+        UUID batchId = UUID.randomUUID();
+        String json = example("batched.json").replace("GTM-ABC123", container);
+        harness.send(TestRecords.fromEdge(Topic.BATCHES, container, json, batchId, 1));
+        harness.send(TestRecords.fromAggregator(container, json, "final"));
+
+        try (SinkApp sink = new SinkApp(harness.config("sink-it-windows", Map.of()))) {
+            Poll.until("both windows", () -> harness.number(
+                    "SELECT count() FROM probr.tag_windows WHERE container_id = '" + container + "'") == 4
+                    && harness.number("SELECT count() FROM probr.windows WHERE container_id = '" + container + "'") == 2);
+        }
+        String windowColumns = "1708790400000\t1708790459000\t2024-02-24 16:00:00\t50\t['add_to_cart','page_view','purchase']"
+                + "\t[5,40,5]\t42\t15\t38\t50\t5\t5\t4\t5\t5\n";
+        assertEquals("tag_batch\t" + batchId + "\t" + windowColumns + "stream\tfinal\t" + windowColumns,
+                harness.rows("SELECT source, window_part, window_start_ms, window_end_ms, window_start, total_events,"
+                        + " event_counts.event_name, event_counts.count, user_data_email, user_data_phone,"
+                        + " user_data_address, user_data_total, ecommerce_value, ecommerce_currency,"
+                        + " ecommerce_transaction_id, ecommerce_items, ecommerce_total FROM probr.windows"
+                        + " WHERE container_id = '" + container + "' ORDER BY source"));
+        assertEquals("tag_batch\tGA4 - Event\t48\t2\t0\t0\t6240\t50\n"
+                        + "tag_batch\tMeta CAPI\t3\t1\t1\t0\t9100\t5\n"
+                        + "stream\tGA4 - Event\t48\t2\t0\t0\t6240\t50\n"
+                        + "stream\tMeta CAPI\t3\t1\t1\t0\t9100\t5\n",
+                harness.rows("SELECT source, tag, success, failure, timeout, exception, total_exec_ms, count"
+                        + " FROM probr.tag_windows WHERE container_id = '" + container + "' ORDER BY source, tag"));
+    }
+
+    @Test
+    void replayingTheTopicsFromTheStartLeavesQueryResultsUnchanged() throws Exception {
+        int events = 300;
+        for (int i = 0; i < events; i++) {
+            String json = example("per-event.json").replace("GTM-ABC123", container)
+                    .replace("1708790400000", Long.toString(1708790400000L + i * 1000L));
+            harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, UUID.randomUUID(), 1));
+        }
+        String where = " WHERE container_id = '" + container + "'";
+        String perTag = "SELECT tag, count(), countIf(status != 'success'), sum(execution_ms) FROM probr.tag_executions"
+                + " FINAL" + where + " GROUP BY tag ORDER BY tag";
+        try (SinkApp sink = new SinkApp(harness.config("sink-it-replay-1", Map.of()))) {
+            Poll.until("all events stored and committed", () -> harness.caughtUp("sink-it-replay-1"));
+        }
+        String before = harness.rows(perTag);
+        assertEquals("GA4 - Event\t300\t0\t36000\nMeta CAPI\t300\t300\t1500000\n", before);
+
+        // A new consumer group reads every topic again from the beginning: a full replay.
+        try (SinkApp replay = new SinkApp(harness.config("sink-it-replay-2", Map.of()))) {
+            Poll.until("the replay to finish", Duration.ofSeconds(60), () -> harness.caughtUp("sink-it-replay-2"));
+        }
+        assertTrue(harness.number("SELECT count() FROM probr.events" + where) >= 2L * events,
+                "the replay wrote every row again (not yet merged)");
+        assertEquals(events, harness.number("SELECT count() FROM probr.events FINAL" + where));
+        assertEquals(2 * events, harness.number("SELECT count() FROM probr.tag_executions FINAL" + where));
+        assertEquals(before, harness.rows(perTag));
+
+        harness.clickHouse.query("OPTIMIZE TABLE probr.tag_executions FINAL");
+        assertEquals(2 * events, harness.number("SELECT count() FROM probr.tag_executions" + where),
+                "merges keep exactly one row per (ingest id, tag)");
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDlqAndTheSinkKeepsGoing() throws Exception {
+        harness.send(TestRecords.fromEdge(Topic.EVENTS, container, "{\"container_id\": truncated", UUID.randomUUID(), 1));
+        var withoutHeaders = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
+                Topic.EVENTS.topicName(), TestRecords.utf8(container),
+                TestRecords.utf8(example("per-event.json").replace("GTM-ABC123", container)));
+        harness.send(withoutHeaders);
+        UUID good = UUID.randomUUID();
+        harness.send(TestRecords.fromEdge(Topic.EVENTS, container,
+                example("per-event-minimal.json").replaceAll("GTM-[A-Z0-9]+", container), good, 1));
+
+        try (SinkApp sink = new SinkApp(harness.config("sink-it-poison", Map.of()));
+             KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                     harness.broker.bootstrapServers(), "group.id", "dlq-reader-" + container,
+                     "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            Poll.until("the good record", () -> harness.number("SELECT count() FROM probr.events WHERE ingest_id = '"
+                    + good + "'") == 1);
+            dlq.subscribe(List.of(Topic.DLQ.topicName()));
+            List<ConsumerRecord<byte[], byte[]>> mine = new ArrayList<>();
+            Poll.until("two dead letters", () -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (container.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                        mine.add(r);
+                    }
+                });
+                return mine.size() >= 2;
+            });
+            assertEquals(2, mine.size());
+            assertTrue(IngestHeaders.read(mine.get(0).headers(), DlqHeaders.REASON).startsWith("invalid payload"));
+            assertEquals("{\"container_id\": truncated", new String(mine.get(0).value(), StandardCharsets.UTF_8));
+            assertEquals("clickhouse-sink", IngestHeaders.read(mine.get(0).headers(), DlqHeaders.FAILED_BY));
+            assertEquals(Topic.EVENTS.topicName(), IngestHeaders.read(mine.get(0).headers(), DlqHeaders.SOURCE_TOPIC));
+            assertTrue(IngestHeaders.read(mine.get(1).headers(), DlqHeaders.REASON).contains("probr-ingest-id is missing"));
+
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + sink.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(metrics.body().contains("probr_sink_dlq_records_total{topic=\"probr.events.v1\"}"), metrics.body());
+            assertTrue(metrics.body().contains("probr_sink_rows_written_total{table=\"probr.events\"}"));
+            assertTrue(metrics.body().contains("probr_sink_consumer_lag{topic=\"probr.events.v1\"}"));
+        }
+    }
+}
