@@ -38,6 +38,7 @@ public final class SinkApp implements AutoCloseable {
         log.info("starting sink with {}", config);
         ClickHouseHttp clickHouse = new ClickHouseHttp(config.clickHouseUrl(), config.clickHouseUser(),
                 config.clickHousePassword());
+        awaitClickHouse(clickHouse, config.clickHouseWaitMs());
         List<String> applied = new MigrationRunner(clickHouse).apply(Migration.bundled());
         log.info("ClickHouse schema up to date ({} migration(s) applied now)", applied.size());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
@@ -59,6 +60,22 @@ public final class SinkApp implements AutoCloseable {
                 () -> loopThread.isAlive() && loop.isHealthy() && clickHouse.isReachable(), metrics);
         loopThread.start();
         log.info("sink running; health and metrics on port {}", health.port());
+    }
+
+    /** At start, ClickHouse may still be booting (compose, ./probr up): wait for it, within a bound. */
+    private static void awaitClickHouse(ClickHouseHttp clickHouse, long waitMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        long nextLog = 0;
+        while (!clickHouse.isReachable()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ClickHouse not reachable after " + waitMs + " ms (PROBR_CLICKHOUSE_URL)");
+            }
+            if (System.nanoTime() > nextLog) {
+                log.info("waiting for ClickHouse...");
+                nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            }
+            Thread.sleep(500);
+        }
     }
 
     public int httpPort() {
@@ -109,8 +126,8 @@ public final class SinkApp implements AutoCloseable {
         SinkApp app;
         try {
             app = new SinkApp(SinkConfig.fromEnv(System.getenv()));
-        } catch (MigrationException e) {
-            log.error("ClickHouse schema migration failed, the sink does not start: {}", e.getMessage());
+        } catch (MigrationException | IllegalStateException e) {
+            log.error("the sink does not start: {}", e.getMessage());
             System.exit(1);
             return;
         }

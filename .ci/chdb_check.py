@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Runs every ClickHouse migration and every documented analyst query on the current ClickHouse engine,
+in-process through chDB's libchdb.so (npm package @chdb/lib-linux-x64-gnu), so that the schema the tests
+check on 18.16 stays valid on the releases users deploy.  Usage: chdb_check.py LIBCHDB_SO REPO_ROOT"""
+import ctypes
+import pathlib
+import sys
+import tempfile
+
+lib_path, root = sys.argv[1], pathlib.Path(sys.argv[2])
+resources = root / "schemas/src/main/resources/clickhouse"
+
+lib = ctypes.CDLL(lib_path)
+lib.chdb_connect.restype = ctypes.c_void_p
+lib.chdb_connect.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
+lib.chdb_query.restype = ctypes.c_void_p
+lib.chdb_query.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+lib.chdb_result_error.restype = ctypes.c_char_p
+lib.chdb_result_error.argtypes = [ctypes.c_void_p]
+lib.chdb_result_buffer.restype = ctypes.c_void_p
+lib.chdb_result_buffer.argtypes = [ctypes.c_void_p]
+lib.chdb_result_length.restype = ctypes.c_size_t
+lib.chdb_result_length.argtypes = [ctypes.c_void_p]
+lib.chdb_destroy_query_result.argtypes = [ctypes.c_void_p]
+
+args = (ctypes.c_char_p * 2)(b"clickhouse", ("--path=" + tempfile.mkdtemp(prefix="probr-chdb-")).encode())
+connection = ctypes.c_void_p.from_address(lib.chdb_connect(2, args)).value
+
+
+def query(sql, what):
+    result = lib.chdb_query(connection, sql.encode(), b"TabSeparated")
+    error = lib.chdb_result_error(result)
+    output = ctypes.string_at(lib.chdb_result_buffer(result), lib.chdb_result_length(result)).decode()
+    lib.chdb_destroy_query_result(result)
+    if error:
+        sys.exit(f"chDB: {what} failed: {error.decode().strip()}")
+    return output
+
+
+def statements(sql):
+    """Same rules as the sink's Migration.statements(): ';' ends a statement at the end of a line."""
+    current = []
+    for line in sql.splitlines():
+        if not line.strip() or line.strip().startswith("--"):
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            yield "\n".join(current).rstrip().rstrip(";")
+            current = []
+    if current:
+        yield "\n".join(current)
+
+
+print("chDB ClickHouse", query("SELECT version()", "version").strip())
+for name in (resources / "migrations/index.txt").read_text().split():
+    for i, statement in enumerate(statements((resources / "migrations" / name).read_text()), 1):
+        query(statement, f"migration {name}, statement {i}")
+    print(f"migration {name}: ok")
+
+# A few rows, written twice like a replay, so the queries run over data and duplicates.
+now = "toUInt64(toUnixTimestamp(now())) * 1000"
+for _ in range(2):
+    query(f"INSERT INTO probr.events (ingest_id, container_id, event_name, timestamp_ms, received_at_ms, key_id, site_id,"
+          f" tag_count, has_user_data, has_email, has_phone, has_first_name, has_last_name, has_city, has_country,"
+          f" has_ecommerce, has_value, has_currency, has_transaction_id, has_items)"
+          f" SELECT toUUID('0190d6a4-0000-7000-8000-000000000001'), 'GTM-CHDB', 'purchase', {now}, {now}, 'k', 's',"
+          f" 2, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1", "insert into probr.events")
+    query(f"INSERT INTO probr.tag_executions (ingest_id, tag_index, container_id, event_name, timestamp_ms, tag, tag_id,"
+          f" tag_name, status, execution_ms) SELECT toUUID('0190d6a4-0000-7000-8000-000000000001'), number, 'GTM-CHDB',"
+          f" 'purchase', {now}, if(number = 0, 'GA4', 'CAPI'), toString(number), '', if(number = 0, 'success', 'timeout'),"
+          f" if(number = 0, 120, NULL) FROM numbers(2)", "insert into probr.tag_executions")
+    query(f"INSERT INTO probr.windows (source, container_id, window_start_ms, window_end_ms, window_part, total_events,"
+          f" event_counts.event_name, event_counts.count, user_data_email, user_data_phone, user_data_address,"
+          f" user_data_total, ecommerce_value, ecommerce_currency, ecommerce_transaction_id, ecommerce_items,"
+          f" ecommerce_total) SELECT 'stream', 'GTM-CHDB', {now}, {now} + 60000, 'final', 2, ['purchase'], [2],"
+          f" 1, 0, 1, 2, 1, 1, 0, 1, 1", "insert into probr.windows")
+    query(f"INSERT INTO probr.tag_windows (source, container_id, window_start_ms, window_end_ms, window_part, tag,"
+          f" success, failure, timeout, exception, total_exec_ms, count) SELECT src, 'GTM-CHDB', {now}, {now} + 60000,"
+          f" 'p', 'GA4', 1, 0, 0, 0, 120, 1 FROM (SELECT arrayJoin(['stream', 'tag_batch']) AS src)",
+          "insert into probr.tag_windows")
+
+for name in (resources / "queries/index.txt").read_text().split():
+    rows = query((resources / "queries" / name).read_text(), f"query {name}").strip().splitlines()
+    if not rows:
+        sys.exit(f"chDB: query {name} returned no rows over the sample data")
+    print(f"query {name}: ok, {len(rows)} row(s): {rows[0]}")
