@@ -30,3 +30,13 @@ COPY --from=build /src/stream-aggregator/target/lib /app/lib
 USER probr
 ENV PROBR_AGGREGATOR_STATE_DIR=/var/lib/probr/aggregator
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/stream-aggregator.jar"]
+
+FROM eclipse-temurin:17-jre AS sink
+RUN useradd --system --uid 10001 probr
+WORKDIR /app
+COPY --from=build /src/clickhouse-sink/target/clickhouse-sink.jar /app/
+COPY --from=build /src/clickhouse-sink/target/lib /app/lib
+USER probr
+EXPOSE 8082
+HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8082/healthz"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/clickhouse-sink.jar"]
