@@ -33,6 +33,7 @@ public final class SinkApp implements AutoCloseable {
     private final Thread loopThread;
     private final KafkaProducer<byte[], byte[]> dlqProducer;
     private final HealthServer health;
+    private volatile boolean closing;
 
     public SinkApp(SinkConfig config) throws Exception {
         log.info("starting sink with {}", config);
@@ -85,6 +86,7 @@ public final class SinkApp implements AutoCloseable {
     /** Flushes what was read, commits, and stops. */
     @Override
     public void close() throws InterruptedException {
+        closing = true;
         loop.stop();
         loopThread.join(TimeUnit.SECONDS.toMillis(60));
         dlqProducer.close(Duration.ofSeconds(10));
@@ -138,5 +140,10 @@ public final class SinkApp implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }, "shutdown"));
+        app.loopThread.join();
+        if (!app.closing) {
+            // the loop died on a fatal error: exit, so the supervisor (compose, systemd) restarts a fresh sink
+            System.exit(1);
+        }
     }
 }
