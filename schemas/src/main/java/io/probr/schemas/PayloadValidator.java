@@ -9,6 +9,10 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -41,6 +45,9 @@ public final class PayloadValidator {
     }
 
     public ParsedPayload parse(byte[] body) {
+        if (!isStrictUtf8(body)) {
+            return ParsedPayload.Invalid.of("the body is not valid UTF-8");
+        }
         JsonNode node;
         try {
             node = mapper.readTree(body);
@@ -55,6 +62,27 @@ public final class PayloadValidator {
         return node.path("batch").asBoolean(false) && node.get("batch").isBoolean()
                 ? parseBatched(node)
                 : parsePerEvent(node);
+    }
+
+    /**
+     * Jackson rejects most malformed UTF-8 but decodes overlong forms (0xC0 0xAF as '/'), which would let two
+     * different byte strings carry the same container id. The JDK decoder refuses every malformed sequence.
+     */
+    private static boolean isStrictUtf8(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(body));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true; // pure ASCII, the common case, needs no decoding
     }
 
     /** Schema errors of a batched document, empty when it is valid; used to check computed windows. */

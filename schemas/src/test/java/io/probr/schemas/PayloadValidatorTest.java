@@ -45,6 +45,21 @@ class PayloadValidatorTest {
     }
 
     @Test
+    void refusesMalformedUtf8EvenWhereJacksonWouldDecodeIt() {
+        byte[] overlongSlash = "{\"container_id\":\"GTM-A\u0000B\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int zero = new String(overlongSlash, java.nio.charset.StandardCharsets.UTF_8).indexOf('\u0000');
+        byte[] body = new byte[overlongSlash.length + 1];
+        System.arraycopy(overlongSlash, 0, body, 0, zero);
+        body[zero] = (byte) 0xC0;
+        body[zero + 1] = (byte) 0xAF;
+        System.arraycopy(overlongSlash, zero + 1, body, zero + 2, overlongSlash.length - zero - 1);
+        assertEquals(new ParsedPayload.Invalid(java.util.List.of("the body is not valid UTF-8")), validator.parse(body));
+        assertTrue(validator.parse("{\"container_id\":\"GTM-É\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)) instanceof ParsedPayload.PerEvent, "valid multi-byte UTF-8");
+    }
+
+    @Test
     void acceptsSeedMinimalPayloadWithAbsentOptionalsAsNull() throws IOException {
         PerEventPayload p = ((ParsedPayload.PerEvent) validator.parse(seed("per-event-minimal.json"))).payload();
         PerEventPayload.Tag tag = p.tags().get(0);

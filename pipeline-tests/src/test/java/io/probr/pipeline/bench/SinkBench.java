@@ -1,0 +1,162 @@
+package io.probr.pipeline.bench;
+
+import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.Topic;
+import io.probr.schemas.TopicSetup;
+import io.probr.sink.SinkApp;
+import io.probr.sink.SinkConfig;
+import io.probr.sink.clickhouse.ClickHouseHttp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sink figures on the running local stack: {@code SinkBench BOOTSTRAP CLICKHOUSE_URL CLICKHOUSE_TCP_PORT EVENTS ROUNDS}.
+ * Each round pre-fills probr.events.v1 with EVENTS seed-shaped events (2 tags each), starts a fresh sink whose
+ * group starts at those records, and times it until it committed them all; then times clickhouse-client
+ * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT TabSeparated} from a file (the
+ * ClickHouse ceiling). Prints the medians and the ratio.
+ */
+public final class SinkBench {
+    private SinkBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        String clickHouseUrl = args[1];
+        String tcpPort = args[2];
+        int events = Integer.parseInt(args[3]);
+        int rounds = Integer.parseInt(args[4]);
+        ClickHouseHttp clickHouse = new ClickHouseHttp(clickHouseUrl, "default", "");
+        List<Double> sinkRates = new ArrayList<>();
+        List<Double> ceilingRates = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                     "acks", "all", "linger.ms", "20", "compression.type", "lz4"),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS, Topic.DLQ), 3, (short) 1, 30_000);
+            for (int round = 1; round <= rounds; round++) {
+                String run = UUID.randomUUID().toString().substring(0, 8);
+                String group = "probr-sink-bench-" + run;
+                Map<TopicPartition, Long> start = Offsets.latest(admin);
+                long t = System.currentTimeMillis() - 3_600_000L;
+                StringBuilder tsv = new StringBuilder();
+                for (int i = 0; i < events; i++) {
+                    String container = "GTM-SINKBENCH" + (i % 6);
+                    UUID ingestId = UUID.randomUUID();
+                    producer.send(perEvent(container, t + i, ingestId));
+                    tsv.append(ingestId).append("\t0\t").append(container).append("\tpurchase\t").append(t + i)
+                            .append("\tGA4 - Event\t15\tGA4 - Event\tsuccess\t120\n");
+                    tsv.append(ingestId).append("\t1\t").append(container).append("\tpurchase\t").append(t + i)
+                            .append("\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000\n");
+                }
+                producer.flush();
+                Map<TopicPartition, Long> end = Offsets.latest(admin);
+                Map<TopicPartition, OffsetAndMetadata> begin = new HashMap<>();
+                start.forEach((tp, offset) -> begin.put(tp, new OffsetAndMetadata(offset)));
+                admin.alterConsumerGroupOffsets(group, begin).all().get();
+
+                long began = System.nanoTime();
+                try (SinkApp sink = new SinkApp(SinkConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP", bootstrap,
+                        "PROBR_CLICKHOUSE_URL", clickHouseUrl, "PROBR_SINK_GROUP_ID", group,
+                        "PROBR_SINK_HOST", "127.0.0.1", "PROBR_SINK_PORT", "0")))) {
+                    while (!Offsets.committedUpTo(admin, group, end)) {
+                        Thread.sleep(20);
+                    }
+                }
+                double sinkSeconds = (System.nanoTime() - began) / 1e9;
+                sinkRates.add(2.0 * events / sinkSeconds);
+
+                clickHouse.query("CREATE DATABASE IF NOT EXISTS probr_bench");
+                clickHouse.query("DROP TABLE IF EXISTS probr_bench.tag_executions");
+                clickHouse.query("CREATE TABLE probr_bench.tag_executions AS probr.tag_executions");
+                Path file = Files.createTempFile("probr-sink-bench", ".tsv");
+                Files.writeString(file, tsv, StandardCharsets.UTF_8);
+                long clientBegan = System.nanoTime();
+                Process client = new ProcessBuilder("clickhouse-client", "--port", tcpPort, "--query",
+                        "INSERT INTO probr_bench.tag_executions (ingest_id, tag_index, container_id, event_name,"
+                                + " timestamp_ms, tag, tag_id, tag_name, status, execution_ms) FORMAT TabSeparated")
+                        .redirectInput(file.toFile()).redirectErrorStream(true).start();
+                if (!client.waitFor(10, TimeUnit.MINUTES) || client.exitValue() != 0) {
+                    throw new IllegalStateException("clickhouse-client failed: "
+                            + new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                }
+                double clientSeconds = (System.nanoTime() - clientBegan) / 1e9;
+                ceilingRates.add(2.0 * events / clientSeconds);
+                Files.delete(file);
+                clickHouse.query("DROP TABLE probr_bench.tag_executions");
+                System.out.printf("round %d: sink %.0f tag rows/s (%.2f s for %d events, %d rows in all tables),"
+                        + " clickhouse-client %.0f rows/s (%.2f s)%n", round, sinkRates.get(round - 1), sinkSeconds,
+                        events, 3L * events, ceilingRates.get(round - 1), clientSeconds);
+            }
+        }
+        double sink = median(sinkRates);
+        double ceiling = median(ceilingRates);
+        System.out.printf("%-34s %14s %14s %8s%n", "benchmark", "probr", "reference", "ratio");
+        System.out.printf("%-34s %14.0f %14.0f %7.0f%%%n", "sink tag_executions rows/s", sink, ceiling, 100 * sink / ceiling);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static ProducerRecord<byte[], byte[]> perEvent(String container, long timestampMs, UUID ingestId) {
+        String json = "{\"container_id\":\"" + container + "\",\"event_name\":\"purchase\",\"timestamp_ms\":" + timestampMs
+                + ",\"tags\":[{\"id\":\"15\",\"name\":\"GA4 - Event\",\"status\":\"success\",\"execution_time\":120},"
+                + "{\"id\":\"22\",\"name\":\"Meta CAPI\",\"status\":\"failure\",\"execution_time\":5000}],"
+                + "\"user_data\":{\"has_email\":true,\"has_phone\":false,\"has_first_name\":true,\"has_last_name\":true,"
+                + "\"has_city\":false,\"has_country\":true},\"ecommerce\":{\"has_value\":true,\"has_currency\":true,"
+                + "\"has_transaction_id\":true,\"has_items\":true}}";
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.EVENTS.topicName(), null,
+                container.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(IngestHeaders.INGEST_ID, ingestId.toString().getBytes(StandardCharsets.UTF_8))
+                .add(IngestHeaders.RECEIVED_AT_MS, Long.toString(timestampMs).getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    /** Offsets of the sink's source topics. */
+    static final class Offsets {
+        private Offsets() {
+        }
+
+        static Map<TopicPartition, Long> latest(Admin admin) throws Exception {
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+            for (var topic : admin.describeTopics(List.of(Topic.EVENTS.topicName(), Topic.BATCHES.topicName(),
+                    Topic.WINDOWS.topicName())).allTopicNames().get().values()) {
+                topic.partitions().forEach(p -> wanted.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> result = new HashMap<>();
+            admin.listOffsets(wanted).all().get().forEach((tp, info) -> result.put(tp, info.offset()));
+            return result;
+        }
+
+        static boolean committedUpTo(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                OffsetAndMetadata done = committed.get(e.getKey());
+                if (e.getValue() > 0 && (done == null || done.offset() < e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
