@@ -38,6 +38,7 @@ public final class EndToEndBench {
         Map<Long, Long> acceptedAt = new ConcurrentHashMap<>();
         Map<Long, Long> visibleAt = new ConcurrentHashMap<>();
         AtomicInteger errors = new AtomicInteger();
+        Map<String, Integer> errorsByAnswer = new ConcurrentHashMap<>();
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
         ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger sent = new AtomicInteger();
@@ -56,6 +57,8 @@ public final class EndToEndBench {
                             acceptedAt.put(ts, System.nanoTime());
                         } else {
                             errors.incrementAndGet();
+                            errorsByAnswer.merge(error == null ? Integer.toString(response.statusCode())
+                                    : error.getClass().getSimpleName(), 1, Integer::sum);
                         }
                     });
         }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
@@ -89,6 +92,9 @@ public final class EndToEndBench {
         Collections.sort(latencies);
         System.out.printf("sent %d at %d/s: %d answered 200, %d errors, %d visible in ClickHouse%n",
                 total, rate, acceptedAt.size(), errors.get(), latencies.size());
+        if (!errorsByAnswer.isEmpty()) {
+            System.out.println("errors by answer: " + errorsByAnswer);
+        }
         System.out.printf("%-34s %14s %14s %14s%n", "end to end (200 -> row visible)", "p50 ms", "p99 ms", "max ms");
         System.out.printf("%-34s %14.0f %14.0f %14.0f%n", "probr.events", percentile(latencies, 0.5),
                 percentile(latencies, 0.99), latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
