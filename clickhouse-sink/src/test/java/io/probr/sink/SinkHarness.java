@@ -20,14 +20,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** What the sink's integration tests share: a sink configuration, a producer, reads and progress checks. */
-final class SinkHarness implements AutoCloseable {
+public final class SinkHarness implements AutoCloseable {
     final LocalKafkaBroker broker;
     final ClickHouseHttp clickHouse;
     private final String clickHouseUrl;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Admin admin;
 
-    SinkHarness(LocalKafkaBroker broker, LocalClickHouse server) {
+    public SinkHarness(LocalKafkaBroker broker, LocalClickHouse server) {
         this.broker = broker;
         this.clickHouseUrl = server.httpUrl();
         this.clickHouse = new ClickHouseHttp(clickHouseUrl, "default", "");
@@ -44,7 +44,7 @@ final class SinkHarness implements AutoCloseable {
         }
     }
 
-    SinkConfig config(String groupId, Map<String, String> extra) {
+    public SinkConfig config(String groupId, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                 "PROBR_CLICKHOUSE_URL", clickHouseUrl,
@@ -57,21 +57,21 @@ final class SinkHarness implements AutoCloseable {
         return SinkConfig.fromEnv(env);
     }
 
-    void send(ProducerRecord<byte[], byte[]> record) throws Exception {
+    public void send(ProducerRecord<byte[], byte[]> record) throws Exception {
         producer.send(record).get();
     }
 
     /** A single number from ClickHouse. */
-    long number(String sql) throws Exception {
+    public long number(String sql) throws Exception {
         return Long.parseLong(clickHouse.query(sql + " FORMAT TabSeparated").strip());
     }
 
-    String rows(String sql) throws Exception {
+    public String rows(String sql) throws Exception {
         return clickHouse.query(sql + " FORMAT TabSeparated");
     }
 
     /** Whether the group has committed up to the end of every partition of the sink's topics. */
-    boolean caughtUp(String groupId) throws ExecutionException, InterruptedException {
+    public boolean caughtUp(String groupId) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
