@@ -97,7 +97,7 @@ public final class SinkApp implements AutoCloseable {
      * Consumer settings: offsets are committed by the loop only after ClickHouse accepted the rows, and
      * only committed (not aborted) transactional records are read, so an aggregator crash leaves no trace.
      */
-    static Properties consumerProperties(SinkConfig config) {
+    public static Properties consumerProperties(SinkConfig config) {
         Properties props = new Properties();
         props.put("bootstrap.servers", config.bootstrapServers());
         props.put("group.id", config.groupId());

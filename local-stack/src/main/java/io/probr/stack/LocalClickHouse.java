@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real ClickHouse server (Debian's {@code clickhouse-server}) run as a child process with a
@@ -100,17 +99,7 @@ public final class LocalClickHouse implements AutoCloseable {
     }
 
     private void end(boolean forcibly) throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        if (forcibly) {
-            process.destroyForcibly();
-        } else {
-            process.destroy();
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        ProcessEnd.end(process, forcibly, 60);
         process = null;
     }
 

@@ -88,17 +88,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private void end(boolean forcibly) throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        if (forcibly) {
-            process.destroyForcibly();
-        } else {
-            process.destroy();
-        }
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        ProcessEnd.end(process, forcibly, 30);
         process = null;
     }
 

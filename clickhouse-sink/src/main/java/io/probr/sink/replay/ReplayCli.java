@@ -1,7 +1,7 @@
 package io.probr.sink.replay;
 
 import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.Topic;
+import io.probr.sink.SinkApp;
 import io.probr.sink.SinkConfig;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
@@ -31,14 +31,9 @@ public final class ReplayCli {
             return;
         }
         SinkConfig config = SinkConfig.fromEnv(System.getenv());
-        Properties props = new Properties();
-        props.put("bootstrap.servers", config.bootstrapServers());
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
-        props.put("max.partition.fetch.bytes", Integer.toString(Topic.MAX_MESSAGE_BYTES));
-        props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        config.consumerOverrides().forEach(props::put);
+        // the sink's consumer settings, without a group: the replay assigns partitions and never commits
+        Properties props = SinkApp.consumerProperties(config);
+        props.remove("group.id");
         AtomicBoolean interrupted = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
