@@ -67,6 +67,9 @@ class FaultInjectionIT {
                     "PROBR_SINK_PORT", "0",
                     "PROBR_SINK_FLUSH_INTERVAL_MS", "200",
                     "PROBR_SINK_RETRY_MAX_MS", "2000"));
+            // the child processes inherit this JVM's environment: pin what must not leak in from it
+            env.put("PROBR_CLICKHOUSE_USER", "default");
+            env.put("PROBR_CLICKHOUSE_PASSWORD", "");
             env.put("PROBR_KAFKA_STREAMS_SESSION_TIMEOUT_MS", "6000");
             env.put("PROBR_KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000");
             try (JavaProcess edge = new JavaProcess("io.probr.ingest.IngestApp", env, dir.resolve("edge.log"));
