@@ -20,6 +20,14 @@ public record PerEventPayload(
 
     /** One tag execution; {@code name} and {@code executionTime} are {@code null} when absent. */
     public record Tag(String id, String name, TagStatus status, Long executionTime) {
+
+        /**
+         * What a tag is reported as, in windows and in ClickHouse alike: its name, or its id when it has no
+         * name (tag metadata not configured).
+         */
+        public String key() {
+            return name == null || name.isBlank() ? id : name;
+        }
     }
 
     /** Presence of the enhanced-conversions fields; an absent flag reads as false. */

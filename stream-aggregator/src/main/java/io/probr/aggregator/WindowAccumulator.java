@@ -26,17 +26,12 @@ public final class WindowAccumulator {
         eventCounts.merge(event.eventName(), 1L, Long::sum);
         Map<String, TagMetrics> tagMetrics = new HashMap<>(window.tagMetrics());
         for (PerEventPayload.Tag tag : event.tags()) {
-            tagMetrics.merge(tagKey(tag), single(tag), WindowAccumulator::merge);
+            tagMetrics.merge(tag.key(), single(tag), WindowAccumulator::merge);
         }
         return new BatchedPayload(window.containerId(), true, window.windowStartMs(), window.windowEndMs(),
                 window.totalEvents() + 1, eventCounts, tagMetrics,
                 add(window.userDataQuality(), event.userData()),
                 add(window.ecommerceQuality(), event.ecommerce()));
-    }
-
-    /** Tags are reported by name, or by id when the tag has no name (metadata not configured). */
-    static String tagKey(PerEventPayload.Tag tag) {
-        return tag.name() == null || tag.name().isBlank() ? tag.id() : tag.name();
     }
 
     private static TagMetrics single(PerEventPayload.Tag tag) {

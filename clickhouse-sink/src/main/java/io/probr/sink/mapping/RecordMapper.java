@@ -65,10 +65,8 @@ public final class RecordMapper {
         List<PerEventPayload.Tag> tags = event.tags();
         for (int i = 0; i < tags.size(); i++) {
             PerEventPayload.Tag tag = tags.get(i);
-            String name = orEmpty(tag.name());
             rows.tagExecutions().add(new Rows.TagExecutionRow(ingestId, i, event.containerId(), event.eventName(),
-                    event.timestampMs(), name.isEmpty() ? tag.id() : name, tag.id(), name, tag.status(),
-                    tag.executionTime()));
+                    event.timestampMs(), tag.key(), tag.id(), orEmpty(tag.name()), tag.status(), tag.executionTime()));
         }
         return rows;
     }
