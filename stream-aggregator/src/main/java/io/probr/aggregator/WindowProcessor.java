@@ -133,14 +133,9 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
         deadLetters.record();
         Record<byte[], byte[]> out = record.withHeaders(copy(record.headers()));
-        Headers headers = out.headers();
-        headers.add(DlqHeaders.REASON, utf8(reason));
-        headers.add(DlqHeaders.FAILED_BY, utf8("stream-aggregator"));
-        context.recordMetadata().ifPresent(source -> {
-            headers.add(DlqHeaders.SOURCE_TOPIC, utf8(source.topic()));
-            headers.add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
-            headers.add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
-        });
+        DlqHeaders.addFailure(out.headers(), reason, "stream-aggregator");
+        context.recordMetadata().ifPresent(source ->
+                DlqHeaders.addSource(out.headers(), source.topic(), source.partition(), source.offset()));
         log.warn("record sent to the DLQ: {}", reason);
         context.forward(out, WindowTopology.DLQ_SINK);
     }
@@ -207,9 +202,5 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
     private static Headers copy(Headers headers) {
         return new RecordHeaders(headers.toArray());
-    }
-
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 }

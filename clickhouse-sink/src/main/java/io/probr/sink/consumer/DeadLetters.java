@@ -2,7 +2,6 @@ package io.probr.sink.consumer;
 
 import io.probr.schemas.DlqHeaders;
 import io.probr.schemas.Topic;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -34,12 +33,8 @@ public final class DeadLetters {
             record.headers().add(header);
         }
         String shortReason = reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS);
-        record.headers()
-                .add(DlqHeaders.REASON, utf8(shortReason))
-                .add(DlqHeaders.FAILED_BY, utf8("clickhouse-sink"))
-                .add(DlqHeaders.SOURCE_TOPIC, utf8(source.topic()))
-                .add(DlqHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())))
-                .add(DlqHeaders.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
+        DlqHeaders.addFailure(record.headers(), shortReason, "clickhouse-sink");
+        DlqHeaders.addSource(record.headers(), source.topic(), source.partition(), source.offset());
         pending.add(new Pending(record, producer.send(record)));
     }
 
@@ -74,10 +69,6 @@ public final class DeadLetters {
     /** Forgets unconfirmed dead letters whose source records will be read again (after a rebalance). */
     public void forgetPending() {
         pending.clear();
-    }
-
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private record Pending(ProducerRecord<byte[], byte[]> record, Future<RecordMetadata> result) {
