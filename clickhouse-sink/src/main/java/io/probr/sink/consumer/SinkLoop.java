@@ -45,8 +45,8 @@ public final class SinkLoop implements Runnable {
     private final Settings settings;
 
     private final RowBatch buffer = new RowBatch();
+    /** First offset read per partition since the last commit: what is pending, and where to seek back to. */
     private final Map<TopicPartition, Long> firstBuffered = new HashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
     private long bufferStartedNanos;
     private long retryAtNanos;
     private long backoffNanos;
@@ -55,7 +55,6 @@ public final class SinkLoop implements Runnable {
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
-    private volatile boolean flushing;
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, List<String> topics, RecordMapper mapper,
             ClickHouseWriter writer, DeadLetters deadLetters, SinkMetrics metrics, Settings settings) {
@@ -118,7 +117,6 @@ public final class SinkLoop implements Runnable {
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         firstBuffered.putIfAbsent(partition, record.offset());
-        toCommit.put(partition, new OffsetAndMetadata(record.offset() + 1));
         if (bufferStartedNanos == 0) {
             bufferStartedNanos = System.nanoTime();
         }
@@ -126,7 +124,7 @@ public final class SinkLoop implements Runnable {
     }
 
     private boolean hasPending() {
-        return !toCommit.isEmpty();
+        return !firstBuffered.isEmpty();
     }
 
     private boolean flushDue() {
@@ -149,10 +147,6 @@ public final class SinkLoop implements Runnable {
 
     /** Inserts the buffer, confirms dead letters, commits; on failure schedules a retry. */
     private void flush() {
-        if (flushing) {
-            return;
-        }
-        flushing = true;
         long started = System.nanoTime();
         try {
             Map<String, Integer> written = writer.write(buffer);
@@ -180,8 +174,6 @@ public final class SinkLoop implements Runnable {
             retryAtNanos = System.nanoTime() + backoffNanos;
             backoffNanos = Math.min(backoffNanos * 2, settings.retryMax().toNanos());
             consumer.pause(consumer.assignment());
-        } finally {
-            flushing = false;
         }
     }
 
@@ -191,7 +183,7 @@ public final class SinkLoop implements Runnable {
      * so a caught-up sink shows zero lag.
      */
     private Map<TopicPartition, OffsetAndMetadata> commitPositions() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : consumer.assignment()) {
             offsets.put(partition, new OffsetAndMetadata(consumer.position(partition)));
         }
@@ -219,7 +211,6 @@ public final class SinkLoop implements Runnable {
     private void clearBuffer() {
         buffer.clear();
         firstBuffered.clear();
-        toCommit.clear();
         bufferStartedNanos = 0;
         metrics.buffered(0);
     }
