@@ -7,6 +7,7 @@ import io.probr.sink.mapping.RowBatch;
 import io.probr.sink.mapping.UnmappableRecordException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public final class Replayer {
     }
 
     /** Prints the plan; with a container, also counts its records in the range (reading keys only). */
-    public void dryRun(ReplayRequest request) {
+    public void dryRun(ReplayRequest request) throws SQLException {
         List<Slice> slices = plan(request);
         long total = 0;
         for (Slice slice : slices) {
@@ -107,29 +108,11 @@ public final class Replayer {
 
     /** Replays the range into ClickHouse; {@code stop} is polled between batches (Ctrl-C). */
     public Summary replay(ReplayRequest request, BooleanSupplier stop) throws Exception {
-        List<Slice> slices = plan(request);
-        RowBatch batch = new RowBatch();
-        long[] rows = {0};
-        long[] unmappable = {0};
-        Exception[] failure = {null};
-        Summary scanned = scan(slices, request, record -> {
-            if (failure[0] != null) {
-                return;
-            }
-            try {
-                batch.addAll(mapper.map(record));
-            } catch (UnmappableRecordException e) {
-                unmappable[0]++;
-            }
-            if (batch.rowCount() >= batchRows) {
-                rows[0] += flush(batch, failure);
-            }
-        }, () -> stop.getAsBoolean() || failure[0] != null);
-        rows[0] += flush(batch, failure);
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        Summary summary = new Summary(scanned.read(), scanned.matched(), rows[0], unmappable[0], scanned.interrupted());
+        Writing writing = new Writing();
+        Summary scanned = scan(plan(request), request, writing::add, stop);
+        writing.flush();
+        Summary summary = new Summary(scanned.read(), scanned.matched(), writing.rows, writing.unmappable,
+                scanned.interrupted());
         out.printf("%s: read %d record(s), %d matched, wrote %d row(s), %d unmappable (skipped; the live sink sent them"
                         + " to the DLQ)%n", summary.interrupted() ? "interrupted" : "done", summary.read(), summary.matched(),
                 summary.rows(), summary.unmappable());
@@ -143,22 +126,38 @@ public final class Replayer {
         return summary;
     }
 
-    private long flush(RowBatch batch, Exception[] failure) {
-        if (batch.isEmpty() || failure[0] != null) {
-            return 0;
+    /** The rows of a replay on their way to ClickHouse, in batches of {@code batchRows}. */
+    private final class Writing {
+        private final RowBatch batch = new RowBatch();
+        private long rows;
+        private long unmappable;
+
+        void add(ConsumerRecord<byte[], byte[]> record) throws SQLException {
+            try {
+                batch.addAll(mapper.map(record));
+            } catch (UnmappableRecordException e) {
+                unmappable++;
+            }
+            if (batch.rowCount() >= batchRows) {
+                flush();
+            }
         }
-        try {
-            long written = writer.write(batch).values().stream().mapToLong(Integer::longValue).sum();
-            batch.clear();
-            return written;
-        } catch (Exception e) {
-            failure[0] = e;
-            return 0;
+
+        void flush() throws SQLException {
+            if (!batch.isEmpty()) {
+                rows += writer.write(batch).values().stream().mapToLong(Integer::longValue).sum();
+                batch.clear();
+            }
         }
     }
 
-    private Summary scan(List<Slice> slices, ReplayRequest request,
-            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> onRecord, BooleanSupplier stop) {
+    @FunctionalInterface
+    private interface RecordHandler {
+        void accept(ConsumerRecord<byte[], byte[]> record) throws SQLException;
+    }
+
+    private Summary scan(List<Slice> slices, ReplayRequest request, RecordHandler onRecord, BooleanSupplier stop)
+            throws SQLException {
         Map<TopicPartition, Long> ends = new HashMap<>();
         List<TopicPartition> assigned = new ArrayList<>();
         for (Slice slice : slices) {
