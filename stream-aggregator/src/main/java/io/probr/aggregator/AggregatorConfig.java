@@ -29,9 +29,9 @@ public record AggregatorConfig(
                 new WindowSpec(e.number("PROBR_WINDOW_SIZE_MS", 60_000, 1_000, 86_400_000),
                         e.number("PROBR_WINDOW_GRACE_MS", 30_000, 0, 86_400_000)),
                 Path.of(e.get("PROBR_AGGREGATOR_STATE_DIR", System.getProperty("java.io.tmpdir") + "/probr-aggregator")),
-                (int) e.number("PROBR_AGGREGATOR_THREADS", 1, 1, 64),
-                (int) e.number("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
-                (short) e.number("PROBR_TOPIC_REPLICATION", 1, 1, 10),
+                e.integer("PROBR_AGGREGATOR_THREADS", 1, 1, 64),
+                e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
+                (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
                 e.withPrefix(STREAMS_PREFIX));
     }
 }

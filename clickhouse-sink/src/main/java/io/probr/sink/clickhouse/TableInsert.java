@@ -3,6 +3,7 @@ package io.probr.sink.clickhouse;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Collections;
 import java.util.List;
 
 /** A batched INSERT into one table: its columns and how one row binds to them, in column order. */
@@ -10,7 +11,7 @@ public record TableInsert<R>(String table, List<String> columns, Binder<R> binde
 
     public String sql() {
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
     }
 
     @FunctionalInterface
