@@ -65,7 +65,14 @@ class HostileInputIT {
             Map<String, Integer> byAnswer = new TreeMap<>();
             List<String> wrong = new ArrayList<>();
             for (Case c : cases) {
-                HttpResponse<String> response = edge.send(c.request().get());
+                HttpResponse<String> response;
+                try {
+                    response = sendOnFreshConnectionIfStale(edge, c);
+                } catch (java.io.IOException e) {
+                    wrong.add(c.category() + " " + c.detail() + ": expected " + c.expected() + ", got no answer: " + e);
+                    byAnswer.merge("no answer " + c.category(), 1, Integer::sum);
+                    continue;
+                }
                 byAnswer.merge(response.statusCode() + " " + c.category(), 1, Integer::sum);
                 if (response.statusCode() != c.expected()) {
                     wrong.add(c.category() + " " + c.detail() + ": expected " + c.expected() + ", got " + response.statusCode() + " "
@@ -213,6 +220,23 @@ class HostileInputIT {
                     .uri(URI.create("http://127.0.0.1:" + port + path))));
         }
         return cases;
+    }
+
+    /**
+     * The JDK client may reuse a pooled connection the edge has just closed (Jetty closes after some refused
+     * bodies) and then fails with "received no bytes" without having sent anything; it never retries a POST
+     * itself. Such a request is sent once more, and must then get its expected answer like any other.
+     */
+    private static HttpResponse<String> sendOnFreshConnectionIfStale(EdgeClient edge, Case c) throws Exception {
+        try {
+            return edge.send(c.request().get());
+        } catch (java.io.IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                throw e;
+            }
+            System.out.println("hostile input: stale connection, sent again: " + c.category() + " " + c.detail());
+            return edge.send(c.request().get());
+        }
     }
 
     /** JSON pointers of every value in the document. */
