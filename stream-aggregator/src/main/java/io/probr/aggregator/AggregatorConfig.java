@@ -1,6 +1,7 @@
 package io.probr.aggregator;
 
 import io.probr.schemas.EnvVars;
+import io.probr.schemas.WindowSpec;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,8 +27,7 @@ public record AggregatorConfig(
         return new AggregatorConfig(
                 e.get("PROBR_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
                 e.get("PROBR_AGGREGATOR_APPLICATION_ID", "probr-aggregator"),
-                new WindowSpec(e.number("PROBR_WINDOW_SIZE_MS", 60_000, 1_000, 86_400_000),
-                        e.number("PROBR_WINDOW_GRACE_MS", 30_000, 0, 86_400_000)),
+                WindowSpec.fromEnv(e),
                 Path.of(e.get("PROBR_AGGREGATOR_STATE_DIR", System.getProperty("java.io.tmpdir") + "/probr-aggregator")),
                 e.integer("PROBR_AGGREGATOR_THREADS", 1, 1, 64),
                 e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.ProbrJson;
 import io.probr.schemas.Topic;
+import io.probr.schemas.WindowSpec;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

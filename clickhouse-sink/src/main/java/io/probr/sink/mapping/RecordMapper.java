@@ -50,7 +50,7 @@ public final class RecordMapper {
             return windowRows(batched.payload(), Rows.Source.TAG_BATCH, part);
         }
         if (topic.equals(Topic.WINDOWS.topicName())) {
-            return windowRows(batched.payload(), Rows.Source.STREAM, windowPart(record.headers()));
+            return streamWindowRows(batched.payload(), windowPart(record.headers()));
         }
         throw new UnmappableRecordException("the sink does not read topic " + topic);
     }
@@ -69,6 +69,11 @@ public final class RecordMapper {
                     event.timestampMs(), tag.key(), tag.id(), orEmpty(tag.name()), tag.status(), tag.executionTime()));
         }
         return rows;
+    }
+
+    /** The rows of a window computed from per-event payloads, as the aggregator's records give them. */
+    public static RowBatch streamWindowRows(BatchedPayload window, String part) {
+        return windowRows(window, Rows.Source.STREAM, part);
     }
 
     private static RowBatch windowRows(BatchedPayload window, Rows.Source source, String part) {

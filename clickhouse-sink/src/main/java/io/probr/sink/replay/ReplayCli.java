@@ -1,15 +1,21 @@
 package io.probr.sink.replay;
 
+import io.probr.schemas.EnvVars;
 import io.probr.schemas.PayloadValidator;
+import io.probr.schemas.WindowSpec;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkConfig;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.mapping.RecordMapper;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
@@ -48,15 +54,17 @@ public final class ReplayCli {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
              ClickHouseWriter writer = new ClickHouseWriter(config.clickHouseUrl(), config.clickHouseUser(),
                      config.clickHousePassword())) {
+            ClickHouseHttp clickHouse = new ClickHouseHttp(config.clickHouseUrl(), config.clickHouseUser(),
+                    config.clickHousePassword());
             Replayer replayer = new Replayer(consumer, new RecordMapper(new PayloadValidator()), writer,
                     config.batchRows(), System.out);
-            if (request.dryRun()) {
+            if (request.rebuildWindows()) {
+                status = rebuildWindows(request, config, consumer, clickHouse, writer, interrupted::get);
+            } else if (request.dryRun()) {
                 replayer.dryRun(request);
                 status = 0;
-            } else if (!new ClickHouseHttp(config.clickHouseUrl(), config.clickHouseUser(), config.clickHousePassword())
-                    .isReachable()) {
-                System.err.println("replay: ClickHouse unreachable at " + config.clickHouseUrl() + " (PROBR_CLICKHOUSE_URL)");
-                status = 1;
+            } else if (!clickHouse.isReachable()) {
+                status = unreachable(config);
             } else {
                 Replayer.Summary summary = replayer.replay(request, interrupted::get);
                 status = summary.interrupted() ? 130 : request.container() != null && summary.matched() == 0 ? 3 : 0;
@@ -69,5 +77,36 @@ public final class ReplayCli {
             finished.countDown();
         }
         System.exit(status);
+    }
+
+    private static int rebuildWindows(ReplayRequest request, SinkConfig config, KafkaConsumer<byte[], byte[]> consumer,
+            ClickHouseHttp clickHouse, ClickHouseWriter writer, BooleanSupplier interrupted) throws Exception {
+        if (!clickHouse.isReachable()) {
+            return unreachable(config);
+        }
+        EnvVars env = new EnvVars(System.getenv());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
+            // the aggregator's own variable and default, so the rebuild waits for the group that really runs
+            LiveGroups live = new LiveGroups(admin, env.get("PROBR_AGGREGATOR_APPLICATION_ID", "probr-aggregator"),
+                    config.groupId(), Duration.ofSeconds(60), System.out);
+            WindowRebuild rebuild = new WindowRebuild(consumer, new PayloadValidator(), clickHouse, writer, live,
+                    WindowSpec.fromEnv(env), config.batchRows(), System.out);
+            try {
+                if (request.dryRun()) {
+                    rebuild.dryRun(request, System.currentTimeMillis());
+                    return 0;
+                }
+                WindowRebuild.Summary summary = rebuild.rebuild(request, System.currentTimeMillis(), interrupted);
+                return summary.interrupted() ? 130 : request.container() != null && summary.events() == 0 ? 3 : 0;
+            } catch (IllegalArgumentException e) {
+                System.err.println("replay: " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    private static int unreachable(SinkConfig config) {
+        System.err.println("replay: ClickHouse unreachable at " + config.clickHouseUrl() + " (PROBR_CLICKHOUSE_URL)");
+        return 1;
     }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -31,8 +32,8 @@ public final class Replayer {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
-    /** One partition's share of the range: offsets [start, end). */
-    record Slice(TopicPartition partition, long start, long end) {
+    /** One partition's share of the range: offsets [start, end); {@code truncated} when its beginning is past retention. */
+    record Slice(TopicPartition partition, long start, long end, boolean truncated) {
         long records() {
             return Math.max(0, end - start);
         }
@@ -74,12 +75,13 @@ public final class Replayer {
                 OffsetAndTimestamp to = toOffsets.get(partition);
                 long start = from == null ? latest.get(partition) : from.offset();
                 long end = to == null ? latest.get(partition) : to.offset();
-                if (earliest.get(partition) > 0 && from != null && start == earliest.get(partition)
-                        && from.timestamp() > request.fromMs()) {
+                boolean truncated = earliest.get(partition) > 0 && from != null && start == earliest.get(partition)
+                        && from.timestamp() > request.fromMs();
+                if (truncated) {
                     out.printf("note: %s: records before %s are past retention; the earliest still there is from %s%n",
                             partition, Instant.ofEpochMilli(request.fromMs()), Instant.ofEpochMilli(from.timestamp()));
                 }
-                slices.add(new Slice(partition, start, Math.max(start, end)));
+                slices.add(new Slice(partition, start, Math.max(start, end), truncated));
             }
         }
         return slices;
@@ -97,7 +99,7 @@ public final class Replayer {
                 Instant.ofEpochMilli(request.toMs()));
         if (request.container() != null) {
             long matched = scan(slices, request, record -> {
-            }, () -> false).matched();
+            }, () -> 0, () -> false).matched();
             out.printf("of which %d for container %s%n", matched, request.container());
             if (matched == 0) {
                 out.printf("no record of container %s in that range: check the id (containers are case-sensitive)%n",
@@ -109,7 +111,7 @@ public final class Replayer {
     /** Replays the range into ClickHouse; {@code stop} is polled between batches (Ctrl-C). */
     public Summary replay(ReplayRequest request, BooleanSupplier stop) throws Exception {
         Writing writing = new Writing();
-        Summary scanned = scan(plan(request), request, writing::add, stop);
+        Summary scanned = scan(plan(request), request, writing::add, () -> writing.rows, stop);
         writing.flush();
         Summary summary = new Summary(scanned.read(), scanned.matched(), writing.rows, writing.unmappable,
                 scanned.interrupted());
@@ -152,12 +154,13 @@ public final class Replayer {
     }
 
     @FunctionalInterface
-    private interface RecordHandler {
+    interface RecordHandler {
         void accept(ConsumerRecord<byte[], byte[]> record) throws SQLException;
     }
 
-    private Summary scan(List<Slice> slices, ReplayRequest request, RecordHandler onRecord, BooleanSupplier stop)
-            throws SQLException {
+    /** Reads the slices, handing on the records of the request's container; a progress line every 2 s. */
+    Summary scan(List<Slice> slices, ReplayRequest request, RecordHandler onRecord, LongSupplier rowsWritten,
+            BooleanSupplier stop) throws SQLException {
         Map<TopicPartition, Long> ends = new HashMap<>();
         List<TopicPartition> assigned = new ArrayList<>();
         for (Slice slice : slices) {
@@ -206,8 +209,8 @@ public final class Replayer {
                 lastProgress = now;
                 double seconds = (now - began) / 1e9;
                 double rate = read / seconds;
-                out.printf("read %d/%d record(s), %.0f/s, ETA %.0f s%n", read, total, rate,
-                        rate > 0 ? (total - read) / rate : Double.NaN);
+                out.printf("read %d/%d record(s), %d row(s) written, %.0f records/s, ETA %.0f s%n", read, total,
+                        rowsWritten.getAsLong(), rate, rate > 0 ? (total - read) / rate : Double.NaN);
             }
         }
         consumer.assign(List.of());

@@ -18,7 +18,14 @@ class ReplayRequestTest {
         assertEquals(List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS), request.topics());
         ReplayRequest precise = ReplayRequest.parse(List.of("--from", "1708790400000", "--to",
                 "2024-02-24T17:00:00Z", "--container", "GTM-ABC123", "--what", "windows", "--dry-run"), NOW);
-        assertEquals(new ReplayRequest(1708790400000L, 1708794000000L, "GTM-ABC123", List.of(Topic.WINDOWS), true), precise);
+        assertEquals(new ReplayRequest(1708790400000L, 1708794000000L, "GTM-ABC123", List.of(Topic.WINDOWS), true, false), precise);
+    }
+
+    @Test
+    void rebuildingWindowsReadsTheEvents() {
+        ReplayRequest request = ReplayRequest.parse(List.of("--from", "2024-02-24", "--rebuild-windows"), NOW);
+        assertEquals(List.of(Topic.EVENTS), request.topics());
+        assertEquals(true, request.rebuildWindows());
     }
 
     @Test
@@ -28,6 +35,8 @@ class ReplayRequestTest {
         assertMessage("--from yesterday is neither", List.of("--from", "yesterday"));
         assertMessage("--what must be events, batches, windows or all, not tags", List.of("--from", "1", "--what", "tags"));
         assertMessage("--container needs a value", List.of("--from", "1", "--container"));
+        assertMessage("--rebuild-windows reads the events and writes windows: it takes no --what",
+                List.of("--from", "1", "--rebuild-windows", "--what", "windows"));
         assertMessage("unknown argument --force", List.of("--from", "1", "--force"));
     }
 

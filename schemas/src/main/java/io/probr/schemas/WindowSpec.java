@@ -1,4 +1,4 @@
-package io.probr.aggregator;
+package io.probr.schemas;
 
 /**
  * Tumbling event-time windows: {@code [start, start + sizeMs)} with {@code start} a multiple of the size
@@ -10,6 +10,12 @@ public record WindowSpec(long sizeMs, long graceMs) {
         if (sizeMs <= 0 || graceMs < 0) {
             throw new IllegalArgumentException("window size must be > 0 and grace >= 0, got " + sizeMs + " and " + graceMs);
         }
+    }
+
+    /** {@code PROBR_WINDOW_SIZE_MS} (default 60 s) and {@code PROBR_WINDOW_GRACE_MS} (default 30 s), for the aggregator and the rebuild alike. */
+    public static WindowSpec fromEnv(EnvVars env) {
+        return new WindowSpec(env.number("PROBR_WINDOW_SIZE_MS", 60_000, 1_000, 86_400_000),
+                env.number("PROBR_WINDOW_GRACE_MS", 30_000, 0, 86_400_000));
     }
 
     public long startOf(long timestampMs) {

@@ -1,16 +1,16 @@
-package io.probr.aggregator;
+package io.probr.schemas;
 
-import io.probr.schemas.BatchedPayload;
 import io.probr.schemas.BatchedPayload.EcommerceQuality;
 import io.probr.schemas.BatchedPayload.TagMetrics;
 import io.probr.schemas.BatchedPayload.UserDataQuality;
-import io.probr.schemas.PerEventPayload;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The aggregation rules, as pure functions over the batched shape: a window is a {@link BatchedPayload}
- * and adding an event returns the next one. See README, "Windows", for the semantics of each field.
+ * and adding an event returns the next one. See README, "Windows", for the semantics of each field. Part of
+ * the shared contract because the aggregator and the window rebuild ({@code ./probr replay --rebuild-windows})
+ * must count alike.
  */
 public final class WindowAccumulator {
     private WindowAccumulator() {
@@ -44,7 +44,7 @@ public final class WindowAccumulator {
         };
     }
 
-    static TagMetrics merge(TagMetrics a, TagMetrics b) {
+    private static TagMetrics merge(TagMetrics a, TagMetrics b) {
         return new TagMetrics(a.success() + b.success(), a.failure() + b.failure(), a.timeout() + b.timeout(),
                 a.exception() + b.exception(), a.totalExecMs() + b.totalExecMs(), a.count() + b.count());
     }
