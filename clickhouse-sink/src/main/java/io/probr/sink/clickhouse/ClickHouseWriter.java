@@ -47,6 +47,8 @@ public final class ClickHouseWriter implements AutoCloseable {
             return;
         }
         try (PreparedStatement statement = connection().prepareStatement(table.sql())) {
+            // no {fn ...} escapes in our SQL; otherwise the driver runs a regex over every batch's whole text
+            statement.setEscapeProcessing(false);
             TableInsert.Params params = new TableInsert.Params(statement);
             for (R row : rows) {
                 params.reset();

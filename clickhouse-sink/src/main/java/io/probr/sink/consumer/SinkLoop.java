@@ -8,10 +8,15 @@ import io.probr.sink.metrics.SinkMetrics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,10 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's single thread: poll, map, buffer, and every {@code batchRows} rows or {@code flushInterval}
- * insert into ClickHouse and only then commit the offsets (and confirm the dead letters). A failed flush
- * pauses consumption and retries with exponential backoff, keeping the buffer, so nothing is lost and
- * memory stays bounded; consumption resumes by itself once ClickHouse is back.
+ * The sink's consumer thread: poll, map, buffer, and every {@code batchRows} rows or {@code flushInterval}
+ * hand the buffer to the insert thread, which writes it to ClickHouse while this thread maps the next one;
+ * the offsets are committed (and the dead letters confirmed) only once that insert succeeded. One insert at
+ * a time, so at most two batches are in memory. A failed insert pauses consumption, gives back what was
+ * read after it, and retries the same rows with exponential backoff; consumption resumes by itself once
+ * ClickHouse is back.
  */
 public final class SinkLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
@@ -36,6 +43,15 @@ public final class SinkLoop implements Runnable {
     public record Settings(int batchRows, Duration flushInterval, Duration retryMin, Duration retryMax) {
     }
 
+    /** A batch handed to the insert thread: its rows, the positions to commit once stored, where it began. */
+    private record Batch(RowBatch rows, Map<TopicPartition, OffsetAndMetadata> positions,
+            Map<TopicPartition, Long> first) {
+    }
+
+    /** What the insert thread reports: rows per table and how long the INSERTs took. */
+    private record Inserted(Map<String, Integer> rowsByTable, long nanos) {
+    }
+
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final RecordMapper mapper;
@@ -43,11 +59,16 @@ public final class SinkLoop implements Runnable {
     private final DeadLetters deadLetters;
     private final SinkMetrics metrics;
     private final Settings settings;
+    private final ExecutorService inserter = Executors.newSingleThreadExecutor(r -> new Thread(r, "sink-insert"));
 
-    private final RowBatch buffer = new RowBatch();
-    /** First offset read per partition since the last commit: what is pending, and where to seek back to. */
-    private final Map<TopicPartition, Long> firstBuffered = new HashMap<>();
+    private RowBatch buffer = new RowBatch();
+    /** First offset read per partition into the buffer: where to seek back to when it is given back. */
+    private Map<TopicPartition, Long> firstBuffered = new HashMap<>();
     private long bufferStartedNanos;
+    private Batch inFlight;
+    private Future<Inserted> insert;
+    /** A batch whose insert or commit failed, to be inserted again at {@code retryAtNanos}. */
+    private Batch retrying;
     private long retryAtNanos;
     private long backoffNanos;
     private long lagUpdatedNanos;
@@ -89,17 +110,27 @@ public final class SinkLoop implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout())) {
                     accept(record);
                 }
-                if (flushDue()) {
-                    flush();
-                } else if (!hasPending() && healthy) {
+                // a full buffer waits for the insert in flight, which bounds memory to two batches
+                completeInsert(buffer.rowCount() >= settings.batchRows());
+                if (retrying != null) {
+                    if (System.nanoTime() >= retryAtNanos) {
+                        submit(retrying);
+                    }
+                } else if (flushDue()) {
+                    submit(handOff());
+                } else if (idle()) {
+                    resumeIfNothingToRetry();
                     commitSkippedMarkers();
                 }
                 updateLag();
             }
         } finally {
-            if (hasPending()) {
-                flush();    // one last attempt; whatever fails is read again after a restart
+            completeInsert(true);
+            if (retrying == null && hasPending()) {
+                submit(handOff());    // one last attempt; whatever fails is read again after a restart
+                completeInsert(true);
             }
+            inserter.shutdownNow();
             consumer.close();
             writer.close();
         }
@@ -127,61 +158,106 @@ public final class SinkLoop implements Runnable {
         return !firstBuffered.isEmpty();
     }
 
+    private boolean idle() {
+        return !hasPending() && inFlight == null && retrying == null;
+    }
+
     private boolean flushDue() {
-        if (!hasPending() || System.nanoTime() < retryAtNanos) {
-            return false;
-        }
-        return buffer.rowCount() >= settings.batchRows()
-                || System.nanoTime() - bufferStartedNanos >= settings.flushInterval().toNanos();
+        return hasPending() && inFlight == null
+                && (buffer.rowCount() >= settings.batchRows()
+                || System.nanoTime() - bufferStartedNanos >= settings.flushInterval().toNanos());
     }
 
     private Duration pollTimeout() {
         long now = System.nanoTime();
         long wait = MAX_POLL.toNanos();
-        if (hasPending()) {
-            long due = Math.max(bufferStartedNanos + settings.flushInterval().toNanos(), retryAtNanos);
-            wait = Math.min(wait, Math.max(0, due - now));
+        if (inFlight != null) {
+            wait = Math.min(wait, Duration.ofMillis(5).toNanos());   // come back soon to commit it
+        } else if (retrying != null) {
+            wait = Math.min(wait, Math.max(0, retryAtNanos - now));
+        } else if (hasPending()) {
+            wait = Math.min(wait, Math.max(0, bufferStartedNanos + settings.flushInterval().toNanos() - now));
         }
         return Duration.ofNanos(wait);
     }
 
-    /** Inserts the buffer, confirms dead letters, commits; on failure schedules a retry. */
-    private void flush() {
-        long started = System.nanoTime();
+    /**
+     * Every polled record is in the buffer, so the consumer's positions are what to commit once it is stored;
+     * unlike "last record + 1" they also cover the transaction markers the aggregator's exactly-once writes leave
+     * on probr.windows.v1, so a caught-up sink shows zero lag.
+     */
+    private Batch handOff() {
+        Batch batch = new Batch(buffer, commitPositions(), firstBuffered);
+        buffer = new RowBatch();
+        firstBuffered = new HashMap<>();
+        bufferStartedNanos = 0;
+        metrics.buffered(0);
+        return batch;
+    }
+
+    private void submit(Batch batch) {
+        inFlight = batch;
+        retrying = null;
+        insert = inserter.submit(() -> {
+            long started = System.nanoTime();
+            return new Inserted(writer.write(batch.rows()), System.nanoTime() - started);
+        });
+    }
+
+    /** If the insert in flight is done (or {@code wait}), confirms dead letters and commits, or schedules a retry. */
+    private void completeInsert(boolean wait) {
+        if (inFlight == null || (!wait && !insert.isDone())) {
+            return;
+        }
+        Batch batch = inFlight;
+        inFlight = null;
         try {
-            Map<String, Integer> written = writer.write(buffer);
-            deadLetters.awaitAll();
-            Map<TopicPartition, OffsetAndMetadata> positions = commitPositions();
-            consumer.commitSync(positions);
-            lastCommitted = positions;
-            metrics.flushed(written, System.nanoTime() - started);
+            Inserted inserted = insert.get();
+            if (deadLetters.hasPending()) {
+                deadLetters.awaitAll();
+            }
+            consumer.commitSync(batch.positions());
+            lastCommitted = batch.positions();
+            metrics.flushed(inserted.rowsByTable(), inserted.nanos());
             if (!healthy) {
                 log.info("ClickHouse and Kafka accept writes again; resuming consumption");
             }
-            clearBuffer();
             healthy = true;
             backoffNanos = settings.retryMin().toNanos();
-            retryAtNanos = 0;
             consumer.resume(consumer.paused());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            scheduleRetry(batch, e);
         } catch (Exception e) {
-            metrics.flushFailed();
-            if (healthy) {
-                log.warn("flush of {} rows failed, pausing and retrying with backoff: {}", buffer.rowCount(), e.toString());
-            } else {
-                log.debug("flush retry failed: {}", e.toString());
-            }
-            healthy = false;
-            retryAtNanos = System.nanoTime() + backoffNanos;
-            backoffNanos = Math.min(backoffNanos * 2, settings.retryMax().toNanos());
-            consumer.pause(consumer.assignment());
+            scheduleRetry(batch, e instanceof ExecutionException ? e.getCause() : e);
         }
     }
 
-    /**
-     * Every polled record is in the buffer, so the consumer's position is safe to commit; unlike "last record
-     * + 1" it also covers the transaction markers the aggregator's exactly-once writes leave on probr.windows.v1,
-     * so a caught-up sink shows zero lag.
-     */
+    /** Pauses, gives back what was read after the failed batch, and retries the batch after a backoff. */
+    private void scheduleRetry(Batch batch, Throwable error) {
+        metrics.flushFailed();
+        if (healthy) {
+            log.warn("flush of {} rows failed, pausing and retrying with backoff: {}", batch.rows().rowCount(),
+                    error.toString());
+        } else {
+            log.debug("flush retry failed: {}", error.toString());
+        }
+        healthy = false;
+        consumer.pause(consumer.assignment());
+        seekBack(firstBuffered, consumer.assignment());
+        clearBuffer();
+        retrying = batch;
+        retryAtNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, settings.retryMax().toNanos());
+    }
+
+    /** After a rebalance during an outage nothing is left to retry: read again from the committed offsets. */
+    private void resumeIfNothingToRetry() {
+        if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
     private Map<TopicPartition, OffsetAndMetadata> commitPositions() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : consumer.assignment()) {
@@ -210,18 +286,26 @@ public final class SinkLoop implements Runnable {
 
     private void clearBuffer() {
         buffer.clear();
-        firstBuffered.clear();
+        firstBuffered = new HashMap<>();
         bufferStartedNanos = 0;
         metrics.buffered(0);
     }
 
-    /** Drops what was read but not stored; it is read again from the committed offsets. */
-    private void dropBuffer(Collection<TopicPartition> keptPartitions) {
+    private void seekBack(Map<TopicPartition, Long> first, Collection<TopicPartition> keptPartitions) {
         for (TopicPartition partition : keptPartitions) {
-            Long first = firstBuffered.get(partition);
-            if (first != null) {
-                consumer.seek(partition, first);
+            Long offset = first.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
             }
+        }
+    }
+
+    /** Drops everything not stored, the batch awaiting a retry included; it is read again from the committed offsets. */
+    private void giveBack(Collection<TopicPartition> keptPartitions) {
+        seekBack(firstBuffered, keptPartitions);
+        if (retrying != null) {
+            seekBack(retrying.first(), keptPartitions);   // earlier than the buffer's, so it wins
+            retrying = null;
         }
         deadLetters.forgetPending();
         clearBuffer();
@@ -248,32 +332,41 @@ public final class SinkLoop implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (hasPending()) {
-                try {
-                    flush();
-                } catch (KafkaException e) {
-                    log.warn("flush before rebalance failed: {}", e.toString());
-                }
+            completeInsert(true);
+            if (retrying == null && hasPending()) {
+                submit(handOff());
+                completeInsert(true);
             }
-            if (hasPending()) {
-                Set<TopicPartition> kept = new java.util.HashSet<>(consumer.assignment());
-                kept.removeAll(partitions);
-                dropBuffer(kept);
+            if (retrying != null || hasPending()) {
+                giveBack(kept(partitions));
             }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            Set<TopicPartition> kept = new java.util.HashSet<>(consumer.assignment());
-            kept.removeAll(partitions);
-            dropBuffer(kept);
+            if (inFlight != null) {
+                retrying = inFlight;   // stored or not, it cannot be committed any more
+                inFlight = null;
+                try {
+                    insert.get();
+                } catch (Exception e) {
+                    log.debug("insert during lost partitions failed: {}", e.toString());
+                }
+            }
+            giveBack(kept(partitions));
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!healthy) {
+            if (retrying != null) {
                 consumer.pause(partitions);
             }
+        }
+
+        private Set<TopicPartition> kept(Collection<TopicPartition> leaving) {
+            Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+            kept.removeAll(leaving);
+            return kept;
         }
     }
 }
