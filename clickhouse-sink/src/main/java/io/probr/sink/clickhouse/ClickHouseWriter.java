@@ -11,11 +11,18 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Writes a {@link RowBatch} with clickhouse-jdbc batch INSERTs, one per table. Not atomic across tables:
- * a failure part-way leaves some tables written, and the retry writes them again, which the
- * ReplacingMergeTree keys make harmless.
+ * Writes a {@link RowBatch} with clickhouse-jdbc batch INSERTs, one per table (more when the rows span
+ * many months). Not atomic across tables: a failure part-way leaves some tables written, and the retry
+ * writes them again, which the ReplacingMergeTree keys make harmless.
  */
 public final class ClickHouseWriter implements AutoCloseable {
+    /**
+     * Current ClickHouse refuses an INSERT touching more than 100 partitions (max_partitions_per_insert_block),
+     * which a batch of events with wild timestamps would, and the retry would fail forever. 50 of our months
+     * stay within 100 partitions even where ClickHouse's date arithmetic on far-future times differs from ours.
+     */
+    static final int MAX_MONTHS_PER_INSERT = 50;
+
     private final String jdbcUrl;
     private final Properties properties;
     private Connection connection;
@@ -46,6 +53,13 @@ public final class ClickHouseWriter implements AutoCloseable {
         if (rows.isEmpty()) {
             return;
         }
+        for (List<R> chunk : MonthChunks.split(rows, table.partitionTimeMs(), MAX_MONTHS_PER_INSERT)) {
+            insertChunk(table, chunk);
+        }
+        written.put(table.table(), rows.size());
+    }
+
+    private <R> void insertChunk(TableInsert<R> table, List<R> rows) throws SQLException {
         try (PreparedStatement statement = connection().prepareStatement(table.sql())) {
             // no {fn ...} escapes in our SQL; otherwise the driver runs a regex over every batch's whole text
             statement.setEscapeProcessing(false);
@@ -61,7 +75,6 @@ public final class ClickHouseWriter implements AutoCloseable {
             }
             statement.executeBatch();
         }
-        written.put(table.table(), rows.size());
     }
 
     private Connection connection() throws SQLException {

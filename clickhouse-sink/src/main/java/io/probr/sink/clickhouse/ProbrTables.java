@@ -21,6 +21,7 @@ public final class ProbrTables {
                     "tag_count", "has_user_data", "has_email", "has_phone", "has_first_name", "has_last_name",
                     "has_city", "has_country", "has_ecommerce", "has_value", "has_currency", "has_transaction_id",
                     "has_items"),
+            Rows.EventRow::timestampMs,
             (row, p) -> {
                 PerEventPayload.UserData user = row.userData() == null ? NO_USER_DATA : row.userData();
                 PerEventPayload.Ecommerce shop = row.ecommerce() == null ? NO_ECOMMERCE : row.ecommerce();
@@ -36,6 +37,7 @@ public final class ProbrTables {
     public static final TableInsert<Rows.TagExecutionRow> TAG_EXECUTIONS = new TableInsert<>("probr.tag_executions",
             List.of("ingest_id", "tag_index", "container_id", "event_name", "timestamp_ms", "tag", "tag_id",
                     "tag_name", "status", "execution_ms"),
+            Rows.TagExecutionRow::timestampMs,
             (row, p) -> p.string(row.ingestId().toString()).number(row.tagIndex()).string(row.containerId())
                     .string(row.eventName()).number(row.timestampMs()).string(row.tag()).string(row.tagId())
                     .string(row.tagName()).string(row.status().wireName()).nullableNumber(row.executionMs()));
@@ -45,6 +47,7 @@ public final class ProbrTables {
                     "event_counts.event_name", "event_counts.count", "user_data_email", "user_data_phone",
                     "user_data_address", "user_data_total", "ecommerce_value", "ecommerce_currency",
                     "ecommerce_transaction_id", "ecommerce_items", "ecommerce_total"),
+            row -> row.key().windowStartMs(),
             (row, p) -> {
                 BatchedPayload w = row.window();
                 // sorted, so the same window always gives the same arrays
@@ -61,6 +64,7 @@ public final class ProbrTables {
     public static final TableInsert<Rows.TagWindowRow> TAG_WINDOWS = new TableInsert<>("probr.tag_windows",
             List.of("source", "container_id", "window_start_ms", "window_end_ms", "window_part", "tag", "success",
                     "failure", "timeout", "exception", "total_exec_ms", "count"),
+            row -> row.key().windowStartMs(),
             (row, p) -> {
                 BatchedPayload.TagMetrics m = row.metrics();
                 windowKey(row.key(), p).string(row.tag()).number(m.success()).number(m.failure())

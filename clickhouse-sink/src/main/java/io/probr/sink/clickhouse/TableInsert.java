@@ -5,9 +5,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
-/** A batched INSERT into one table: its columns and how one row binds to them, in column order. */
-public record TableInsert<R>(String table, List<String> columns, Binder<R> binder) {
+/**
+ * A batched INSERT into one table: its columns, how one row binds to them in column order, and the time
+ * (epoch ms) whose month is the row's partition.
+ */
+public record TableInsert<R>(String table, List<String> columns, ToLongFunction<R> partitionTimeMs, Binder<R> binder) {
 
     public String sql() {
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
