@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Each round pre-fills probr.events.v1 with EVENTS seed-shaped events (2 tags each), starts a fresh sink whose
  * group starts at those records, and times it until it committed them all; then times clickhouse-client
  * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT TabSeparated} from a file (the
- * ClickHouse ceiling). Prints the medians and the ratio.
+ * ClickHouse ceiling). Prints the medians and the ratio. {@code ./probr bench} stops the stack's aggregator and
+ * sink meanwhile: they would process the same events on the same two cores.
  */
 public final class SinkBench {
     private SinkBench() {
@@ -67,7 +68,6 @@ public final class SinkBench {
                             .append("\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000\n");
                 }
                 producer.flush();
-                awaitAggregator(admin);
                 Map<TopicPartition, Long> end = Offsets.latest(admin);
                 Map<TopicPartition, OffsetAndMetadata> begin = new HashMap<>();
                 start.forEach((tp, offset) -> begin.put(tp, new OffsetAndMetadata(offset)));
@@ -114,21 +114,6 @@ public final class SinkBench {
         double ceiling = median(ceilingRates);
         System.out.printf("%-34s %14s %14s %8s%n", "benchmark", "probr", "reference", "ratio");
         System.out.printf("%-34s %14.0f %14.0f %7.0f%%%n", "sink tag_executions rows/s", sink, ceiling, 100 * sink / ceiling);
-    }
-
-    /**
-     * The stack's aggregator processes the same events on the same two cores: let it finish (and its windows
-     * land on probr.windows.v1, which the sink then stores too) before the sink is timed.
-     */
-    private static void awaitAggregator(Admin admin) throws Exception {
-        Map<TopicPartition, Long> events = new HashMap<>(Offsets.latest(admin));
-        events.keySet().removeIf(tp -> !tp.topic().equals(Topic.EVENTS.topicName()));
-        if (admin.listConsumerGroupOffsets("probr-aggregator").partitionsToOffsetAndMetadata().get().isEmpty()) {
-            return;
-        }
-        while (!Offsets.committedUpTo(admin, "probr-aggregator", events)) {
-            Thread.sleep(50);
-        }
     }
 
     /** One value from the sink's own Prometheus endpoint. */
