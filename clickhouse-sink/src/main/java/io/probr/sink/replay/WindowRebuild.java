@@ -52,7 +52,7 @@ public final class WindowRebuild {
             boolean interrupted) {
     }
 
-    /** The windows of one range, in start order. */
+    /** Window starts from {@code fromMs} (included) to {@code toMs} (excluded), both window boundaries. */
     record Range(long fromMs, long toMs) {
         boolean contains(long startMs) {
             return startMs >= fromMs && startMs < toMs;
