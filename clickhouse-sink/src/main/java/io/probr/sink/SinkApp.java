@@ -3,6 +3,7 @@ package io.probr.sink;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
+import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.consumer.DeadLetters;
@@ -13,6 +14,7 @@ import io.probr.sink.metrics.SinkMetrics;
 import io.probr.sink.schema.Migration;
 import io.probr.sink.schema.MigrationException;
 import io.probr.sink.schema.MigrationRunner;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,7 @@ public final class SinkApp implements AutoCloseable {
         log.info("starting sink with {}", config);
         ClickHouseHttp clickHouse = new ClickHouseHttp(config.clickHouseUrl(), config.clickHouseUser(),
                 config.clickHousePassword());
-        awaitClickHouse(clickHouse, config.clickHouseWaitMs());
-        List<String> applied = new MigrationRunner(clickHouse).apply(Migration.bundled());
+        List<String> applied = migrate(clickHouse, config.clickHouseWaitMs());
         log.info("ClickHouse schema up to date ({} migration(s) applied now)", applied.size());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS, Topic.DLQ),
@@ -63,9 +64,27 @@ public final class SinkApp implements AutoCloseable {
         log.info("sink running; health and metrics on port {}", health.port());
     }
 
-    /** At start, ClickHouse may still be booting (compose, ./probr up): wait for it, within a bound. */
-    private static void awaitClickHouse(ClickHouseHttp clickHouse, long waitMs) throws InterruptedException {
+    /**
+     * At start, ClickHouse may still be booting (compose, ./probr up) or restart while the migrations run:
+     * wait for it and migrate, within a bound. Migrations are re-run whole, which their IF NOT EXISTS allows.
+     */
+    private static List<String> migrate(ClickHouseHttp clickHouse, long waitMs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            awaitClickHouse(clickHouse, deadline, waitMs);
+            try {
+                return new MigrationRunner(clickHouse).apply(Migration.bundled());
+            } catch (MigrationException e) {
+                if (!(e.getCause() instanceof ClickHouseException ce && ce.getCause() instanceof IOException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.info("ClickHouse went away during the migrations ({}); waiting for it again", e.getMessage());
+            }
+        }
+    }
+
+    private static void awaitClickHouse(ClickHouseHttp clickHouse, long deadline, long waitMs) throws InterruptedException {
         long nextLog = 0;
         while (!clickHouse.isReachable()) {
             if (System.nanoTime() > deadline) {
