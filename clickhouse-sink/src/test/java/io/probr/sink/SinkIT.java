@@ -164,11 +164,14 @@ class SinkIT {
             assertEquals(Topic.EVENTS.topicName(), IngestHeaders.read(mine.get(0).headers(), DlqHeaders.SOURCE_TOPIC));
             assertTrue(IngestHeaders.read(mine.get(1).headers(), DlqHeaders.REASON).contains("probr-ingest-id is missing"));
 
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + sink.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            assertTrue(metrics.body().contains("probr_sink_dlq_records_total{topic=\"probr.events.v1\"}"), metrics.body());
-            assertTrue(metrics.body().contains("probr_sink_rows_written_total{table=\"probr.events\"}"));
-            assertTrue(metrics.body().contains("probr_sink_consumer_lag{topic=\"probr.events.v1\"}"));
+            // the insert thread's rows become visible a moment before the loop records them: poll
+            HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort() + "/metrics")).build();
+            Poll.until("the sink's metrics", () -> {
+                String body = HttpClient.newHttpClient().send(metrics, HttpResponse.BodyHandlers.ofString()).body();
+                return body.contains("probr_sink_dlq_records_total{topic=\"probr.events.v1\"}")
+                        && body.contains("probr_sink_rows_written_total{table=\"probr.events\"}")
+                        && body.contains("probr_sink_consumer_lag{topic=\"probr.events.v1\"}");
+            });
         }
     }
 }
