@@ -3,18 +3,16 @@ package io.probr.sink.clickhouse;
 import io.probr.sink.mapping.RowBatch;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * Writes a {@link RowBatch} with clickhouse-jdbc: one {@code INSERT ... FORMAT TabSeparated} statement per table
- * (more when the rows span many months). Measured against the driver's PreparedStatement batches, which send
- * {@code VALUES}: INSERT time down by a quarter (ClickHouse parses TSV faster, and the per-parameter encoding
- * is gone). Not atomic across tables: a failure part-way leaves some tables written, and the retry
+ * Writes a {@link RowBatch} with clickhouse-jdbc batch INSERTs, one per table (more when the rows span
+ * many months). Not atomic across tables: a failure part-way leaves some tables written, and the retry
  * writes them again, which the ReplacingMergeTree keys make harmless.
  */
 public final class ClickHouseWriter implements AutoCloseable {
@@ -61,22 +59,21 @@ public final class ClickHouseWriter implements AutoCloseable {
         written.put(table.table(), rows.size());
     }
 
-    /** One statement: the INSERT head and the rows as TabSeparated, parsed by ClickHouse far faster than VALUES. */
     private <R> void insertChunk(TableInsert<R> table, List<R> rows) throws SQLException {
-        StringBuilder body = new StringBuilder(table.head());
-        TableInsert.Params params = new TableInsert.Params(body);
-        for (R row : rows) {
-            params.startRow();
-            table.binder().bind(row, params);
-            if (params.count() != table.columns().size()) {
-                throw new IllegalStateException(table.table() + ": bound " + params.count() + " of "
-                        + table.columns().size() + " columns");
-            }
-            params.endRow();
-        }
-        try (Statement statement = connection().createStatement()) {
+        try (PreparedStatement statement = connection().prepareStatement(table.sql())) {
+            // no {fn ...} escapes in our SQL; otherwise the driver runs a regex over every batch's whole text
             statement.setEscapeProcessing(false);
-            statement.executeUpdate(body.toString());
+            TableInsert.Params params = new TableInsert.Params(statement);
+            for (R row : rows) {
+                params.reset();
+                table.binder().bind(row, params);
+                if (params.count() != table.columns().size()) {
+                    throw new IllegalStateException(table.table() + ": bound " + params.count() + " of "
+                            + table.columns().size() + " columns");
+                }
+                statement.addBatch();
+            }
+            statement.executeBatch();
         }
     }
 

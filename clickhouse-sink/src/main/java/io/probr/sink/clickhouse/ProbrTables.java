@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * The INSERTs of the four tables. DateTime and Date columns are never sent: they are MATERIALIZED from the
- * millisecond columns in ClickHouse, so no time zone conversion happens on the way.
+ * millisecond columns in ClickHouse (clickhouse-jdbc 0.10 binds date-times with a function 18.16 lacks).
  */
 public final class ProbrTables {
     private static final PerEventPayload.UserData NO_USER_DATA = new PerEventPayload.UserData(false, false, false, false, false, false);
@@ -74,7 +74,7 @@ public final class ProbrTables {
     private ProbrTables() {
     }
 
-    private static TableInsert.Params windowKey(Rows.WindowKey key, TableInsert.Params p) {
+    private static TableInsert.Params windowKey(Rows.WindowKey key, TableInsert.Params p) throws java.sql.SQLException {
         return p.string(key.source().columnValue()).string(key.containerId()).number(key.windowStartMs())
                 .number(key.windowEndMs()).string(key.part());
     }

@@ -1,5 +1,9 @@
 package io.probr.sink.clickhouse;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -9,106 +13,60 @@ import java.util.function.ToLongFunction;
  */
 public record TableInsert<R>(String table, List<String> columns, ToLongFunction<R> partitionTimeMs, Binder<R> binder) {
 
-    /** The statement's head; the rows follow it, one TabSeparated line each. */
-    public String head() {
-        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") FORMAT TabSeparated\n";
+    public String sql() {
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
     }
 
     @FunctionalInterface
     public interface Binder<R> {
-        void bind(R row, Params params);
+        void bind(R row, Params params) throws SQLException;
     }
 
-    /** Appends one row's values, in column order, as a TabSeparated line. */
+    /** Sets parameters one after the other, so a binder reads in the same order as the column list. */
     public static final class Params {
-        private final StringBuilder out;
-        private int count;
+        private final PreparedStatement statement;
+        private int index;
 
-        Params(StringBuilder out) {
-            this.out = out;
+        Params(PreparedStatement statement) {
+            this.statement = statement;
         }
 
-        void startRow() {
-            count = 0;
-        }
-
-        void endRow() {
-            out.append('\n');
+        void reset() {
+            index = 0;
         }
 
         int count() {
-            return count;
+            return index;
         }
 
-        public Params string(String value) {
-            separate();
-            escape(value, false);
+        public Params string(String value) throws SQLException {
+            statement.setString(++index, value);
             return this;
         }
 
-        public Params number(long value) {
-            separate();
-            out.append(value);
+        public Params number(long value) throws SQLException {
+            statement.setLong(++index, value);
             return this;
         }
 
-        public Params flag(boolean value) {
-            separate();
-            out.append(value ? '1' : '0');
+        public Params flag(boolean value) throws SQLException {
+            statement.setInt(++index, value ? 1 : 0);
             return this;
         }
 
-        public Params nullableNumber(Long value) {
-            separate();
+        public Params nullableNumber(Long value) throws SQLException {
             if (value == null) {
-                out.append("\\N");
+                statement.setNull(++index, Types.BIGINT);
             } else {
-                out.append(value.longValue());
+                statement.setLong(++index, value);
             }
             return this;
         }
 
-        /** An Array literal in TSV: {@code ['a','b']} or {@code [1,2]}. */
-        public Params array(List<?> values) {
-            separate();
-            out.append('[');
-            for (int i = 0; i < values.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                Object value = values.get(i);
-                if (value instanceof Number number) {
-                    out.append(number.longValue());
-                } else {
-                    out.append('\'');
-                    escape(String.valueOf(value), true);
-                    out.append('\'');
-                }
-            }
-            out.append(']');
+        public Params array(List<?> values) throws SQLException {
+            statement.setObject(++index, values);
             return this;
-        }
-
-        private void separate() {
-            if (count++ > 0) {
-                out.append('\t');
-            }
-        }
-
-        /** TabSeparated escapes; inside an array literal the quote too. */
-        private void escape(String value, boolean quoted) {
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '\\' -> out.append("\\\\");
-                    case '\t' -> out.append("\\t");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\0' -> out.append("\\0");
-                    case '\'' -> out.append(quoted ? "\\'" : "'");
-                    default -> out.append(c);
-                }
-            }
         }
     }
 }
