@@ -317,13 +317,18 @@ public final class SinkLoop implements Runnable {
             return;
         }
         lagUpdatedNanos = now;
+        // no assignment yet, or a partition not fetched yet: the lag is unknown, not zero
+        if (consumer.assignment().isEmpty()) {
+            return;
+        }
         Map<String, Long> byTopic = new HashMap<>();
         topics.forEach(topic -> byTopic.put(topic, 0L));
         for (TopicPartition partition : consumer.assignment()) {
             OptionalLong lag = consumer.currentLag(partition);
-            if (lag.isPresent()) {
-                byTopic.merge(partition.topic(), lag.getAsLong(), Long::sum);
+            if (lag.isEmpty()) {
+                return;
             }
+            byTopic.merge(partition.topic(), lag.getAsLong(), Long::sum);
         }
         byTopic.forEach(metrics::lag);
     }
