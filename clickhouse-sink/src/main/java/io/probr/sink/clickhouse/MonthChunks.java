@@ -1,11 +1,11 @@
 package io.probr.sink.clickhouse;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
@@ -16,12 +16,20 @@ final class MonthChunks {
 
     /** The rows unchanged when they span few enough months (the usual case), else grouped month by month. */
     static <R> List<List<R>> split(List<R> rows, ToLongFunction<R> timeMs, int maxMonths) {
+        // on every insert: count months without copying rows, and only group when there are too many
+        Set<Long> months = new HashSet<>();
+        for (R row : rows) {
+            if (months.add(month(timeMs.applyAsLong(row))) && months.size() > maxMonths) {
+                return byMonth(rows, timeMs, maxMonths);
+            }
+        }
+        return List.of(rows);
+    }
+
+    private static <R> List<List<R>> byMonth(List<R> rows, ToLongFunction<R> timeMs, int maxMonths) {
         Map<Long, List<R>> byMonth = new TreeMap<>();
         for (R row : rows) {
             byMonth.computeIfAbsent(month(timeMs.applyAsLong(row)), m -> new ArrayList<>()).add(row);
-        }
-        if (byMonth.size() <= maxMonths) {
-            return List.of(rows);
         }
         List<List<R>> chunks = new ArrayList<>();
         List<R> chunk = new ArrayList<>();
@@ -39,8 +47,9 @@ final class MonthChunks {
         return chunks;
     }
 
+    /** {@code yyyymm} of a UTC time; LocalDate from the epoch day, cheaper than a zoned date-time per row. */
     static long month(long timeMs) {
-        ZonedDateTime time = Instant.ofEpochMilli(timeMs).atZone(ZoneOffset.UTC);
-        return time.getYear() * 100L + time.getMonthValue();
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(timeMs, 86_400_000L));
+        return date.getYear() * 100L + date.getMonthValue();
     }
 }

@@ -18,10 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -180,7 +179,7 @@ public final class WindowRebuild {
     /** The events of the range, aggregated into windows. */
     private final class Aggregation {
         private final Range range;
-        private final Map<String, BatchedPayload> windows = new TreeMap<>();
+        private final Map<String, BatchedPayload> windows = new HashMap<>();
         private long events;
 
         Aggregation(Range range) {
@@ -189,14 +188,15 @@ public final class WindowRebuild {
 
         void add(ConsumerRecord<byte[], byte[]> record) {
             PerEventPayload event = event(record);
-            if (event == null || !range.contains(spec.startOf(event.timestampMs()))) {
+            if (event == null) {
                 return;
             }
             long start = spec.startOf(event.timestampMs());
-            String key = start + "|" + event.containerId();
-            BatchedPayload window = windows.get(key);
-            windows.put(key, WindowAccumulator.add(window != null ? window
-                    : WindowAccumulator.empty(event.containerId(), start, start + spec.sizeMs()), event));
+            if (!range.contains(start)) {
+                return;
+            }
+            windows.compute(start + "|" + event.containerId(), (key, window) -> WindowAccumulator.add(window != null
+                    ? window : WindowAccumulator.empty(event.containerId(), start, start + spec.sizeMs()), event));
             events++;
         }
     }
@@ -265,7 +265,7 @@ public final class WindowRebuild {
     }
 
     private static Map<TopicPartition, Long> ends(List<Replayer.Slice> slices) {
-        Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, Long> ends = new HashMap<>();
         slices.forEach(slice -> ends.put(slice.partition(), slice.end()));
         return ends;
     }
