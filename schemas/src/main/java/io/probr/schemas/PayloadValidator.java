@@ -9,12 +9,16 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -27,6 +31,8 @@ import java.util.Set;
 public final class PayloadValidator {
     public static final String PER_EVENT_SCHEMA = "/schemas/per-event.schema.json";
     public static final String BATCHED_SCHEMA = "/schemas/batched.schema.json";
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ObjectMapper mapper;
     private final JsonSchema perEventSchema;
@@ -52,7 +58,7 @@ public final class PayloadValidator {
         try {
             node = mapper.readTree(body);
         } catch (JacksonException e) {
-            return ParsedPayload.Invalid.of("malformed JSON: " + e.getOriginalMessage());
+            return ParsedPayload.Invalid.of("malformed JSON: " + withoutJacksonSettings(e.getOriginalMessage()));
         } catch (IOException e) {
             return ParsedPayload.Invalid.of("unreadable body: " + e.getMessage());
         }
@@ -69,20 +75,41 @@ public final class PayloadValidator {
      * different byte strings carry the same container id. The JDK decoder refuses every malformed sequence.
      */
     private static boolean isStrictUtf8(byte[] body) {
-        for (byte b : body) {
-            if (b < 0) {
-                try {
-                    StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(body));
-                    return true;
-                } catch (CharacterCodingException e) {
-                    return false;
-                }
+        if (isAscii(body)) {
+            return true; // the common case needs no decoding
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** Eight bytes at a time: a byte-by-byte scan was a tenth of the sink's parsing. */
+    private static boolean isAscii(byte[] body) {
+        int i = 0;
+        for (; i + Long.BYTES <= body.length; i += Long.BYTES) {
+            if (((long) LONGS.get(body, i) & 0x8080808080808080L) != 0) {
+                return false;
             }
         }
-        return true; // pure ASCII, the common case, needs no decoding
+        for (; i < body.length; i++) {
+            if (body[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** "Duplicate field 'a' for `ObjectNode`: not allowed when `DeserializationFeature...` enabled" → "Duplicate field 'a'". */
+    private static String withoutJacksonSettings(String message) {
+        int setting = message.indexOf(": not allowed");
+        String reason = setting < 0 ? message : message.substring(0, setting);
+        return reason.replace(" for `ObjectNode`", "");
     }
 
     /** Schema errors of a batched document, empty when it is valid; used to check computed windows. */
@@ -95,7 +122,7 @@ public final class PayloadValidator {
         if (!errors.isEmpty()) {
             return new ParsedPayload.Invalid(errors);
         }
-        return new ParsedPayload.PerEvent(convert(node, PerEventPayload.class));
+        return new ParsedPayload.PerEvent(perEvent(node));
     }
 
     private ParsedPayload parseBatched(JsonNode node) {
@@ -108,6 +135,45 @@ public final class PayloadValidator {
             return ParsedPayload.Invalid.of("$.window_end_ms: must not be before window_start_ms");
         }
         return new ParsedPayload.Batched(payload);
+    }
+
+    /**
+     * The record of a schema-valid per-event document, read field by field: what {@code treeToValue} gives
+     * (a test holds them equal), at a fifth of its cost on the hot path of the edge, aggregator and sink.
+     */
+    private static PerEventPayload perEvent(JsonNode node) {
+        JsonNode tagNodes = node.get("tags");
+        List<PerEventPayload.Tag> tags = new ArrayList<>(tagNodes.size());
+        for (JsonNode tag : tagNodes) {
+            JsonNode name = tag.get("name");
+            JsonNode executionTime = tag.get("execution_time");
+            tags.add(new PerEventPayload.Tag(tag.get("id").textValue(), name == null ? null : name.textValue(),
+                    status(tag.get("status").textValue()), executionTime == null ? null : executionTime.longValue()));
+        }
+        JsonNode user = node.get("user_data");
+        JsonNode shop = node.get("ecommerce");
+        return new PerEventPayload(node.get("container_id").textValue(), node.get("event_name").textValue(),
+                node.get("timestamp_ms").longValue(), tags,
+                user == null ? null : new PerEventPayload.UserData(flag(user, "has_email"), flag(user, "has_phone"),
+                        flag(user, "has_first_name"), flag(user, "has_last_name"), flag(user, "has_city"),
+                        flag(user, "has_country")),
+                shop == null ? null : new PerEventPayload.Ecommerce(flag(shop, "has_value"), flag(shop, "has_currency"),
+                        flag(shop, "has_transaction_id"), flag(shop, "has_items")));
+    }
+
+    private static TagStatus status(String wire) {
+        return switch (wire) {
+            case "success" -> TagStatus.SUCCESS;
+            case "failure" -> TagStatus.FAILURE;
+            case "timeout" -> TagStatus.TIMEOUT;
+            case "exception" -> TagStatus.EXCEPTION;
+            default -> throw new IllegalStateException("the schema admitted tag status " + wire);
+        };
+    }
+
+    private static boolean flag(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        return value != null && value.booleanValue();
     }
 
     private <T> T convert(JsonNode node, Class<T> type) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,8 +48,8 @@ class PayloadValidatorTest {
     @Test
     void refusesMalformedUtf8EvenWhereJacksonWouldDecodeIt() {
         byte[] overlongSlash = "{\"container_id\":\"GTM-A\u0000B\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[]}"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int zero = new String(overlongSlash, java.nio.charset.StandardCharsets.UTF_8).indexOf('\u0000');
+                .getBytes(StandardCharsets.UTF_8);
+        int zero = new String(overlongSlash, StandardCharsets.UTF_8).indexOf('\u0000');
         byte[] body = new byte[overlongSlash.length + 1];
         System.arraycopy(overlongSlash, 0, body, 0, zero);
         body[zero] = (byte) 0xC0;
@@ -56,7 +57,7 @@ class PayloadValidatorTest {
         System.arraycopy(overlongSlash, zero + 1, body, zero + 2, overlongSlash.length - zero - 1);
         assertEquals(new ParsedPayload.Invalid(java.util.List.of("the body is not valid UTF-8")), validator.parse(body));
         assertTrue(validator.parse("{\"container_id\":\"GTM-É\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[]}"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)) instanceof ParsedPayload.PerEvent, "valid multi-byte UTF-8");
+                .getBytes(StandardCharsets.UTF_8)) instanceof ParsedPayload.PerEvent, "valid multi-byte UTF-8");
     }
 
     @Test
@@ -168,6 +169,52 @@ class PayloadValidatorTest {
         assertInstanceOf(ParsedPayload.PerEvent.class,
                 parse("{\"container_id\":\"G\",\"batch\":false,\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[]}"));
         assertInvalid("{\"container_id\":\"G\",\"batch\":\"true\",\"window_start_ms\":1,\"window_end_ms\":2,\"total_events\":1,\"tag_metrics\":{}}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":0,\"tags\":[]}",
+            "{\"tags\":[{\"status\":\"timeout\",\"id\":\"9\"}],\"timestamp_ms\":253402300799999,\"event_name\":\"é 😀\","
+                    + "\"container_id\":\"GTM-Ü\",\"batch\":false,\"extra\":{\"tags\":1}}",
+            "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[{\"id\":\"1\",\"name\":\"\","
+                    + "\"status\":\"exception\",\"execution_time\":4294967295,\"x\":[]},{\"id\":\"2\",\"name\":\"B\","
+                    + "\"status\":\"failure\",\"execution_time\":0}],\"user_data\":{},\"ecommerce\":{\"has_items\":true,\"y\":1}}",
+            "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[{\"id\":\"1\",\"status\":\"success\"}],"
+                    + "\"user_data\":{\"has_email\":true,\"has_phone\":false,\"has_first_name\":true,\"has_last_name\":true,"
+                    + "\"has_city\":true,\"has_country\":true},\"ecommerce\":{\"has_value\":true,\"has_currency\":true,"
+                    + "\"has_transaction_id\":true,\"has_items\":false}}",
+    })
+    void readsPerEventDocumentsExactlyAsJacksonDataBindingWould(String json) throws IOException {
+        assertEquals(ProbrJson.newMapper().readValue(json, PerEventPayload.class),
+                ((ParsedPayload.PerEvent) parse(json)).payload());
+    }
+
+    @Test
+    void readsTheSeedsExactlyAsJacksonDataBindingWould() throws IOException {
+        for (String seed : List.of("per-event.json", "per-event-minimal.json")) {
+            assertEquals(ProbrJson.newMapper().readValue(seed(seed), PerEventPayload.class),
+                    ((ParsedPayload.PerEvent) validator.parse(seed(seed))).payload(), seed);
+        }
+    }
+
+    @Test
+    void namesADuplicateKeyAtAnyDepth() {
+        assertEquals(List.of("malformed JSON: Duplicate field 'status'"), ((ParsedPayload.Invalid) parse(
+                "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,"
+                        + "\"tags\":[{\"id\":\"1\",\"status\":\"success\",\"status\":\"failure\"}]}")).errors());
+    }
+
+    @Test
+    void refusesNonAsciiBytesAnywhereUnlessValidUtf8() {
+        String valid = "{\"container_id\":\"G\",\"event_name\":\"é\",\"timestamp_ms\":1,\"tags\":[]}";
+        assertInstanceOf(ParsedPayload.PerEvent.class, validator.parse(valid.getBytes(StandardCharsets.UTF_8)));
+        byte[] ascii = valid.replace("é", "e").getBytes(StandardCharsets.US_ASCII);
+        // a lone continuation byte in each position of the 8-byte words and of the tail
+        for (int at = 1; at < ascii.length - 1; at++) {
+            byte[] broken = ascii.clone();
+            broken[at] = (byte) 0x80;
+            assertInstanceOf(ParsedPayload.Invalid.class, validator.parse(broken), "0x80 at " + at);
+        }
     }
 
     @Test

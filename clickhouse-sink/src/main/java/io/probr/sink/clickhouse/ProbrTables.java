@@ -3,14 +3,14 @@ package io.probr.sink.clickhouse;
 import io.probr.schemas.BatchedPayload;
 import io.probr.schemas.PerEventPayload;
 import io.probr.sink.mapping.Rows;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The INSERTs of the four tables. DateTime and Date columns are never sent: they are MATERIALIZED from the
- * millisecond columns in ClickHouse (clickhouse-jdbc 0.10 binds date-times with a function 18.16 lacks).
+ * millisecond columns in ClickHouse, so one definition serves 18.16 and current versions alike.
  */
 public final class ProbrTables {
     private static final PerEventPayload.UserData NO_USER_DATA = new PerEventPayload.UserData(false, false, false, false, false, false);
@@ -53,7 +53,7 @@ public final class ProbrTables {
                 // sorted, so the same window always gives the same arrays
                 Map<String, Long> counts = new TreeMap<>(w.eventCounts());
                 windowKey(row.key(), p).number(w.totalEvents())
-                        .array(new ArrayList<>(counts.keySet())).array(new ArrayList<>(counts.values()))
+                        .strings(counts.keySet()).numbers(counts.values())
                         .number(w.userDataQuality().email()).number(w.userDataQuality().phone())
                         .number(w.userDataQuality().address()).number(w.userDataQuality().total())
                         .number(w.ecommerceQuality().value()).number(w.ecommerceQuality().currency())
@@ -74,7 +74,7 @@ public final class ProbrTables {
     private ProbrTables() {
     }
 
-    private static TableInsert.Params windowKey(Rows.WindowKey key, TableInsert.Params p) throws java.sql.SQLException {
+    private static TabSeparatedRow windowKey(Rows.WindowKey key, TabSeparatedRow p) throws IOException {
         return p.string(key.source().columnValue()).string(key.containerId()).number(key.windowStartMs())
                 .number(key.windowEndMs()).string(key.part());
     }

@@ -1,13 +1,13 @@
 package io.probr.sink.replay;
 
 import io.probr.schemas.Topic;
+import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.mapping.RecordMapper;
 import io.probr.sink.mapping.RowBatch;
 import io.probr.sink.mapping.UnmappableRecordException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ public final class Replayer {
     }
 
     /** Prints the plan; with a container, also counts its records in the range (reading keys only). */
-    public void dryRun(ReplayRequest request) throws SQLException {
+    public void dryRun(ReplayRequest request) throws ClickHouseException {
         List<Slice> slices = plan(request);
         long total = 0;
         for (Slice slice : slices) {
@@ -134,7 +134,7 @@ public final class Replayer {
         private long rows;
         private long unmappable;
 
-        void add(ConsumerRecord<byte[], byte[]> record) throws SQLException {
+        void add(ConsumerRecord<byte[], byte[]> record) throws ClickHouseException {
             try {
                 batch.addAll(mapper.map(record));
             } catch (UnmappableRecordException e) {
@@ -145,7 +145,7 @@ public final class Replayer {
             }
         }
 
-        void flush() throws SQLException {
+        void flush() throws ClickHouseException {
             if (!batch.isEmpty()) {
                 rows += writer.write(batch).values().stream().mapToLong(Integer::longValue).sum();
                 batch.clear();
@@ -155,12 +155,12 @@ public final class Replayer {
 
     @FunctionalInterface
     interface RecordHandler {
-        void accept(ConsumerRecord<byte[], byte[]> record) throws SQLException;
+        void accept(ConsumerRecord<byte[], byte[]> record) throws ClickHouseException;
     }
 
     /** Reads the slices, handing on the records of the request's container; a progress line every 2 s. */
     Summary scan(List<Slice> slices, ReplayRequest request, RecordHandler onRecord, LongSupplier rowsWritten,
-            BooleanSupplier stop) throws SQLException {
+            BooleanSupplier stop) throws ClickHouseException {
         Map<TopicPartition, Long> ends = new HashMap<>();
         List<TopicPartition> assigned = new ArrayList<>();
         for (Slice slice : slices) {

@@ -15,7 +15,6 @@ import io.probr.sink.mapping.RecordMapper;
 import io.probr.sink.mapping.RowBatch;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -244,7 +243,7 @@ public final class WindowRebuild {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    private int write(RowBatch batch) throws SQLException {
+    private int write(RowBatch batch) throws ClickHouseException {
         if (batch.isEmpty()) {
             return 0;
         }

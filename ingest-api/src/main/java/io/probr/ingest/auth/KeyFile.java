@@ -1,6 +1,7 @@
 package io.probr.ingest.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.probr.schemas.ProbrJson;
@@ -29,6 +30,7 @@ import java.util.Map;
  */
 public record KeyFile(Map<String, Site> sites, List<Entry> keys) {
     private static final ObjectMapper MAPPER = ProbrJson.newMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION) // read into classes, not through a tree
             .enable(SerializationFeature.INDENT_OUTPUT)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 

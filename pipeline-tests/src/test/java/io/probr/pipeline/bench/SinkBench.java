@@ -75,9 +75,7 @@ public final class SinkBench {
 
                 long began;
                 double insertSeconds;
-                try (SinkApp sink = new SinkApp(SinkConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP", bootstrap,
-                        "PROBR_CLICKHOUSE_URL", clickHouseUrl, "PROBR_SINK_GROUP_ID", group,
-                        "PROBR_SINK_HOST", "127.0.0.1", "PROBR_SINK_PORT", "0")))) {
+                try (SinkApp sink = new SinkApp(SinkConfig.fromEnv(sinkEnv(bootstrap, clickHouseUrl, group)))) {
                     began = System.nanoTime(); // after migrations and topic checks; the group join is included
                     while (!Offsets.committedUpTo(admin, group, end)) {
                         Thread.sleep(20);
@@ -114,6 +112,19 @@ public final class SinkBench {
         double ceiling = median(ceilingRates);
         System.out.printf("%-34s %14s %14s %8s%n", "benchmark", "probr", "reference", "ratio");
         System.out.printf("%-34s %14.0f %14.0f %7.0f%%%n", "sink tag_executions rows/s", sink, ceiling, 100 * sink / ceiling);
+    }
+
+    /** The sink's settings: this machine's PROBR_SINK_* variables (batch size...), then the bench's own. */
+    private static Map<String, String> sinkEnv(String bootstrap, String clickHouseUrl, String group) {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("PROBR_SINK_")) {
+                env.put(name, value);
+            }
+        });
+        env.putAll(Map.of("PROBR_KAFKA_BOOTSTRAP", bootstrap, "PROBR_CLICKHOUSE_URL", clickHouseUrl,
+                "PROBR_SINK_GROUP_ID", group, "PROBR_SINK_HOST", "127.0.0.1", "PROBR_SINK_PORT", "0"));
+        return env;
     }
 
     /** One value from the sink's own Prometheus endpoint. */
