@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink's consumer thread: poll, map, buffer, and every {@code batchRows} rows or {@code flushInterval}
- * hand the buffer to the insert thread, which writes it to ClickHouse while this thread maps the next one;
+ * (or when the topics fall quiet with a tenth of a batch buffered) hand the buffer to the insert thread, which writes it to ClickHouse while this thread maps the next one;
  * the offsets are committed (and the dead letters confirmed) only once that insert succeeded. One insert at
  * a time, so at most two batches are in memory. A failed insert pauses consumption, gives back what was
  * read after it, and retries the same rows with exponential backoff; consumption resumes by itself once
@@ -38,6 +39,8 @@ public final class SinkLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
     private static final Duration MAX_POLL = Duration.ofMillis(500);
     private static final long LAG_EVERY_NANOS = 1_000_000_000L;
+    /** A poll this long that brings nothing means the topics are quiet, not that a fetch is on its way. */
+    private static final Duration QUIET = Duration.ofMillis(50);
 
     /** How the loop batches and retries. */
     public record Settings(int batchRows, Duration flushInterval, Duration retryMin, Duration retryMax) {
@@ -73,6 +76,8 @@ public final class SinkLoop implements Runnable {
     private long backoffNanos;
     private long lagUpdatedNanos;
     private long markersCheckedNanos;
+    /** The last poll brought nothing. */
+    private boolean quiet;
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
@@ -107,9 +112,12 @@ public final class SinkLoop implements Runnable {
         consumer.subscribe(topics, new Rebalance());
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout())) {
+                Duration timeout = pollTimeout();
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     accept(record);
                 }
+                quiet = records.isEmpty() && timeout.compareTo(QUIET) >= 0;
                 // a full buffer waits for the insert in flight, which bounds memory to two batches
                 completeInsert(buffer.rowCount() >= settings.batchRows());
                 if (retrying != null) {
@@ -165,7 +173,16 @@ public final class SinkLoop implements Runnable {
     private boolean flushDue() {
         return hasPending() && inFlight == null
                 && (buffer.rowCount() >= settings.batchRows()
+                || quiet && worthWritingEarly()
                 || System.nanoTime() - bufferStartedNanos >= settings.flushInterval().toNanos());
+    }
+
+    /**
+     * After a burst (a backlog, a spike) the topics fall quiet with part of a batch buffered: write it then
+     * rather than at the end of the flush interval, when it is big enough to make a good ClickHouse part.
+     */
+    private boolean worthWritingEarly() {
+        return buffer.rowCount() >= settings.batchRows() / 10;
     }
 
     private Duration pollTimeout() {
@@ -177,6 +194,9 @@ public final class SinkLoop implements Runnable {
             wait = Math.min(wait, Math.max(0, retryAtNanos - now));
         } else if (hasPending()) {
             wait = Math.min(wait, Math.max(0, bufferStartedNanos + settings.flushInterval().toNanos() - now));
+            if (worthWritingEarly()) {
+                wait = Math.min(wait, QUIET.toNanos());
+            }
         }
         return Duration.ofNanos(wait);
     }

@@ -6,7 +6,10 @@ import io.probr.schemas.TopicSetup;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkConfig;
 import io.probr.sink.clickhouse.ClickHouseHttp;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +32,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Each round pre-fills probr.events.v1 with EVENTS seed-shaped events (2 tags each), starts a fresh sink whose
  * group starts at those records, and times it until it committed them all; then times clickhouse-client
  * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT TabSeparated} from a file (the
- * ClickHouse ceiling). Prints the medians and the ratio. {@code ./probr bench} stops the stack's aggregator and
+ * ClickHouse ceiling). A first, uncounted round warms the JIT up (a sink runs for weeks); prints the medians of
+ * the others, the ratio, and the CPU the sink (this JVM) and ClickHouse used per round. {@code ./probr bench} stops the stack's aggregator and
  * sink meanwhile: they would process the same events on the same two cores.
  */
 public final class SinkBench {
@@ -50,7 +54,7 @@ public final class SinkBench {
                      "acks", "all", "linger.ms", "20", "compression.type", "lz4"),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS, Topic.DLQ), 3, (short) 1, 30_000);
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 String group = "probr-sink-bench-" + run;
                 Map<TopicPartition, Long> start = Offsets.latest(admin);
@@ -74,16 +78,21 @@ public final class SinkBench {
                 admin.alterConsumerGroupOffsets(group, begin).all().get();
 
                 long began;
+                long cpuBegan;
+                long clickHouseCpuBegan;
                 double insertSeconds;
                 try (SinkApp sink = new SinkApp(SinkConfig.fromEnv(sinkEnv(bootstrap, clickHouseUrl, group)))) {
                     began = System.nanoTime(); // after migrations and topic checks; the group join is included
+                    cpuBegan = CpuTime.ofThisJvm();
+                    clickHouseCpuBegan = CpuTime.ofClickHouse();
                     while (!Offsets.committedUpTo(admin, group, end)) {
                         Thread.sleep(20);
                     }
                     insertSeconds = metric(sink.httpPort(), "probr_sink_insert_seconds_sum");
                 }
                 double sinkSeconds = (System.nanoTime() - began) / 1e9;
-                sinkRates.add(2.0 * events / sinkSeconds);
+                double sinkCpu = (CpuTime.ofThisJvm() - cpuBegan) / 1e9;
+                double clickHouseCpu = (CpuTime.ofClickHouse() - clickHouseCpuBegan) / 1e9;
 
                 clickHouse.query("CREATE DATABASE IF NOT EXISTS probr_bench");
                 clickHouse.query("DROP TABLE IF EXISTS probr_bench.tag_executions");
@@ -100,12 +109,16 @@ public final class SinkBench {
                             + new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
                 }
                 double clientSeconds = (System.nanoTime() - clientBegan) / 1e9;
-                ceilingRates.add(2.0 * events / clientSeconds);
                 Files.delete(file);
                 clickHouse.query("DROP TABLE probr_bench.tag_executions");
-                System.out.printf("round %d: sink %.0f tag rows/s (%.2f s for %d events, %d rows in all tables, %.2f s"
-                        + " of it in INSERTs), clickhouse-client %.0f rows/s (%.2f s)%n", round, sinkRates.get(round - 1),
-                        sinkSeconds, events, 3L * events, insertSeconds, ceilingRates.get(round - 1), clientSeconds);
+                System.out.printf("%s: sink %.0f tag rows/s (%.2f s for %d events, %d rows in all tables, %.2f s in INSERTs;"
+                        + " CPU: sink %.2f s, ClickHouse %.2f s), clickhouse-client %.0f rows/s (%.2f s)%n",
+                        round == 0 ? "warm-up" : "round " + round, 2.0 * events / sinkSeconds, sinkSeconds, events,
+                        3L * events, insertSeconds, sinkCpu, clickHouseCpu, 2.0 * events / clientSeconds, clientSeconds);
+                if (round > 0) {
+                    sinkRates.add(2.0 * events / sinkSeconds);
+                    ceilingRates.add(2.0 * events / clientSeconds);
+                }
             }
         }
         double sink = median(sinkRates);
@@ -183,6 +196,39 @@ public final class SinkBench {
                 }
             }
             return true;
+        }
+    }
+
+    /** CPU time consumed so far, in nanoseconds. */
+    static final class CpuTime {
+        private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
+
+        private CpuTime() {
+        }
+
+        static long ofThisJvm() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        /** Summed over the clickhouse-server processes, from /proc (utime + stime). */
+        static long ofClickHouse() throws IOException {
+            long ticks = 0;
+            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path process : processes) {
+                    String stat;
+                    try {
+                        stat = Files.readString(process.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    if (stat.contains("(clickhouse-serv)")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                }
+            }
+            return ticks * NANOS_PER_TICK;
         }
     }
 }
