@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +34,11 @@ public final class ClickHouseWriter implements AutoCloseable {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final Client client;
+    private final ExecutorService alongside = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "sink-insert-events");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ClickHouseWriter(String httpUrl, String user, String password) {
         this.client = new Client.Builder()
@@ -46,24 +54,52 @@ public final class ClickHouseWriter implements AutoCloseable {
                 .build();
     }
 
-    /** Inserts every row; returns rows written per table. On failure nothing should be committed upstream. */
+    /**
+     * Inserts every row; returns rows written per table. On failure nothing should be committed upstream. The
+     * events go in on a second connection while the other tables are written: ClickHouse parses each INSERT
+     * on one thread, and the two big tables together then take the time of the bigger one.
+     */
     public Map<String, Integer> write(RowBatch batch) throws ClickHouseException {
+        Future<Integer> events = batch.events().isEmpty() ? null
+                : alongside.submit(() -> insert(ProbrTables.EVENTS, batch.events()));
         Map<String, Integer> written = new LinkedHashMap<>();
-        insert(ProbrTables.EVENTS, batch.events(), written);
-        insert(ProbrTables.TAG_EXECUTIONS, batch.tagExecutions(), written);
-        insert(ProbrTables.WINDOWS, batch.windows(), written);
-        insert(ProbrTables.TAG_WINDOWS, batch.tagWindows(), written);
+        ClickHouseException failure = null;
+        try {
+            put(written, ProbrTables.TAG_EXECUTIONS, insert(ProbrTables.TAG_EXECUTIONS, batch.tagExecutions()));
+            put(written, ProbrTables.WINDOWS, insert(ProbrTables.WINDOWS, batch.windows()));
+            put(written, ProbrTables.TAG_WINDOWS, insert(ProbrTables.TAG_WINDOWS, batch.tagWindows()));
+        } catch (ClickHouseException e) {
+            failure = e;
+        }
+        if (events != null) {
+            try {
+                put(written, ProbrTables.EVENTS, events.get()); // always awaited: never two inserts of a table at once
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure : e.getCause() instanceof ClickHouseException c ? c
+                        : failed(ProbrTables.EVENTS, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : failed(ProbrTables.EVENTS, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
         return written;
     }
 
-    private <R> void insert(TableInsert<R> table, List<R> rows, Map<String, Integer> written) throws ClickHouseException {
-        if (rows.isEmpty()) {
-            return;
+    private static void put(Map<String, Integer> written, TableInsert<?> table, int rows) {
+        if (rows > 0) {
+            written.put(table.table(), rows);
         }
-        for (List<R> chunk : MonthChunks.split(rows, table.partitionTimeMs(), MAX_MONTHS_PER_INSERT)) {
+    }
+
+    private <R> int insert(TableInsert<R> table, List<R> rows) throws ClickHouseException {
+        for (List<R> chunk : rows.isEmpty() ? List.<List<R>>of()
+                : MonthChunks.split(rows, table.partitionTimeMs(), MAX_MONTHS_PER_INSERT)) {
             insertChunk(table, chunk);
         }
-        written.put(table.table(), rows.size());
+        return rows.size();
     }
 
     private <R> void insertChunk(TableInsert<R> table, List<R> rows) throws ClickHouseException {
@@ -91,6 +127,7 @@ public final class ClickHouseWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        alongside.shutdownNow();
         client.close();
     }
 }

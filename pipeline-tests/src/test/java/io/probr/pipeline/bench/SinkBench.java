@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Each round pre-fills probr.events.v1 with EVENTS seed-shaped events (2 tags each), starts a fresh sink whose
  * group starts at those records, and times it until it committed them all; then times clickhouse-client
  * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT TabSeparated} from a file (the
- * ClickHouse ceiling). A first, uncounted round warms the JIT up (a sink runs for weeks); prints the medians of
+ * ClickHouse ceiling); each phase starts once ClickHouse has no merge running. A first, uncounted round warms the JIT up (a sink runs for weeks); prints the medians of
  * the others, the ratio, and the CPU the sink (this JVM) and ClickHouse used per round. {@code ./probr bench} stops the stack's aggregator and
  * sink meanwhile: they would process the same events on the same two cores.
  */
@@ -76,6 +76,7 @@ public final class SinkBench {
                 Map<TopicPartition, OffsetAndMetadata> begin = new HashMap<>();
                 start.forEach((tp, offset) -> begin.put(tp, new OffsetAndMetadata(offset)));
                 admin.alterConsumerGroupOffsets(group, begin).all().get();
+                mergesSettled(clickHouse);
 
                 long began;
                 long cpuBegan;
@@ -99,6 +100,7 @@ public final class SinkBench {
                 clickHouse.query("CREATE TABLE probr_bench.tag_executions AS probr.tag_executions");
                 Path file = Files.createTempFile("probr-sink-bench", ".tsv");
                 Files.writeString(file, tsv, StandardCharsets.UTF_8);
+                mergesSettled(clickHouse);
                 long clientBegan = System.nanoTime();
                 Process client = new ProcessBuilder("clickhouse-client", "--port", tcpPort, "--query",
                         "INSERT INTO probr_bench.tag_executions (ingest_id, tag_index, container_id, event_name,"
@@ -138,6 +140,17 @@ public final class SinkBench {
         env.putAll(Map.of("PROBR_KAFKA_BOOTSTRAP", bootstrap, "PROBR_CLICKHOUSE_URL", clickHouseUrl,
                 "PROBR_SINK_GROUP_ID", group, "PROBR_SINK_HOST", "127.0.0.1", "PROBR_SINK_PORT", "0"));
         return env;
+    }
+
+    /**
+     * Waits (up to a minute) for ClickHouse to finish merging what the previous phase inserted, so neither the
+     * sink nor clickhouse-client is timed while paying for the other's parts.
+     */
+    private static void mergesSettled(ClickHouseHttp clickHouse) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!clickHouse.query("SELECT count() FROM system.merges").strip().equals("0") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
     }
 
     /** One value from the sink's own Prometheus endpoint. */
