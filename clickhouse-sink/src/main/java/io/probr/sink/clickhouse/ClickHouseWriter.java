@@ -60,32 +60,28 @@ public final class ClickHouseWriter implements AutoCloseable {
      * on one thread, and the two big tables together then take the time of the bigger one.
      */
     public Map<String, Integer> write(RowBatch batch) throws ClickHouseException {
-        Future<Integer> events = batch.events().isEmpty() ? null
-                : alongside.submit(() -> insert(ProbrTables.EVENTS, batch.events()));
+        Future<Integer> events = alongside.submit(() -> insert(ProbrTables.EVENTS, batch.events()));
         Map<String, Integer> written = new LinkedHashMap<>();
-        ClickHouseException failure = null;
         try {
             put(written, ProbrTables.TAG_EXECUTIONS, insert(ProbrTables.TAG_EXECUTIONS, batch.tagExecutions()));
             put(written, ProbrTables.WINDOWS, insert(ProbrTables.WINDOWS, batch.windows()));
             put(written, ProbrTables.TAG_WINDOWS, insert(ProbrTables.TAG_WINDOWS, batch.tagWindows()));
-        } catch (ClickHouseException e) {
-            failure = e;
-        }
-        if (events != null) {
-            try {
-                put(written, ProbrTables.EVENTS, events.get()); // always awaited: never two inserts of a table at once
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : e.getCause() instanceof ClickHouseException c ? c
-                        : failed(ProbrTables.EVENTS, e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : failed(ProbrTables.EVENTS, e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
+        } finally {
+            // awaited even after a failure, so that a retry never runs two INSERTs into one table at once
+            put(written, ProbrTables.EVENTS, await(events));
         }
         return written;
+    }
+
+    private static int await(Future<Integer> events) throws ClickHouseException {
+        try {
+            return events.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ClickHouseException failure ? failure : failed(ProbrTables.EVENTS, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(ProbrTables.EVENTS, e);
+        }
     }
 
     private static void put(Map<String, Integer> written, TableInsert<?> table, int rows) {
