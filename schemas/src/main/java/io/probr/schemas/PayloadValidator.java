@@ -89,7 +89,7 @@ public final class PayloadValidator {
         }
     }
 
-    /** Eight bytes at a time: a byte-by-byte scan was a tenth of the sink's parsing. */
+    /** Eight bytes at a time: scanned byte by byte, this was 8% of the sink's consumer thread. */
     private static boolean isAscii(byte[] body) {
         int i = 0;
         for (; i + Long.BYTES <= body.length; i += Long.BYTES) {
@@ -139,7 +139,8 @@ public final class PayloadValidator {
 
     /**
      * The record of a schema-valid per-event document, read field by field: what {@code treeToValue} gives
-     * (a test holds them equal), at a fifth of its cost on the hot path of the edge, aggregator and sink.
+     * (a test holds them equal), at a third of its cost (16% → 6% of the sink's consumer thread) on the hot path
+     * of the edge, the aggregator and the sink.
      */
     private static PerEventPayload perEvent(JsonNode node) {
         JsonNode tagNodes = node.get("tags");

@@ -3,13 +3,16 @@ package io.probr.sink.consumer;
 import io.probr.schemas.DlqHeaders;
 import io.probr.schemas.Topic;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -21,12 +24,24 @@ public final class DeadLetters {
 
     private final Producer<byte[], byte[]> producer;
     private final List<Pending> pending = new ArrayList<>();
+    /** The highest source offset sent per partition. */
+    private final Map<TopicPartition, Long> sentUpTo = new HashMap<>();
 
     public DeadLetters(Producer<byte[], byte[]> producer) {
         this.producer = producer;
     }
 
-    public void send(ConsumerRecord<byte[], byte[]> source, String reason) {
+    /**
+     * Sends a dead letter, once per source record: after a failed insert the loop reads again what came after
+     * the failed batch, and the letters of those records are already on their way. False when it was.
+     */
+    public boolean send(ConsumerRecord<byte[], byte[]> source, String reason) {
+        TopicPartition from = new TopicPartition(source.topic(), source.partition());
+        Long last = sentUpTo.get(from);
+        if (last != null && source.offset() <= last) {
+            return false;
+        }
+        sentUpTo.put(from, source.offset());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.DLQ.topicName(), null,
                 source.key(), source.value());
         for (Header header : source.headers()) {
@@ -36,6 +51,7 @@ public final class DeadLetters {
         DlqHeaders.addFailure(record.headers(), shortReason, "clickhouse-sink");
         DlqHeaders.addSource(record.headers(), source.topic(), source.partition(), source.offset());
         pending.add(new Pending(record, producer.send(record)));
+        return true;
     }
 
     public boolean hasPending() {
@@ -66,9 +82,13 @@ public final class DeadLetters {
         }
     }
 
-    /** Forgets unconfirmed dead letters whose source records will be read again (after a rebalance). */
+    /**
+     * Forgets unconfirmed dead letters whose source records will be read again (after a rebalance): those are
+     * sent again when read, whether or not the first ones landed (at least once).
+     */
     public void forgetPending() {
         pending.clear();
+        sentUpTo.clear();
     }
 
     private record Pending(ProducerRecord<byte[], byte[]> record, Future<RecordMetadata> result) {

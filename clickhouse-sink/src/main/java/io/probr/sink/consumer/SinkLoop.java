@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink's consumer thread: poll, map, buffer, and every {@code batchRows} rows or {@code flushInterval}
- * (or when the topics fall quiet with a tenth of a batch buffered) hand the buffer to the insert thread, which writes it to ClickHouse while this thread maps the next one;
- * the offsets are committed (and the dead letters confirmed) only once that insert succeeded. One insert at
- * a time, so at most two batches are in memory. A failed insert pauses consumption, gives back what was
- * read after it, and retries the same rows with exponential backoff; consumption resumes by itself once
- * ClickHouse is back.
+ * (or when the topics fall quiet with a tenth of a batch buffered) hand the buffer to the insert thread, which
+ * writes it to ClickHouse while this thread maps the next one; the offsets are committed (and the dead letters
+ * confirmed) only once that insert succeeded. One insert at a time, so at most two batches are in memory. A
+ * failed insert pauses consumption, gives back what was read after it, and retries the same rows with
+ * exponential backoff; consumption resumes by itself once ClickHouse is back.
  */
 public final class SinkLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
@@ -149,10 +149,11 @@ public final class SinkLoop implements Runnable {
         try {
             buffer.addAll(mapper.map(record));
         } catch (UnmappableRecordException e) {
-            log.warn("record {}-{}@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            deadLetters.send(record, e.getMessage());
-            metrics.deadLettered(record.topic());
+            if (deadLetters.send(record, e.getMessage())) {
+                log.warn("record {}-{}@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(),
+                        e.getMessage());
+                metrics.deadLettered(record.topic());
+            }
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         firstBuffered.putIfAbsent(partition, record.offset());

@@ -32,9 +32,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Each round pre-fills probr.events.v1 with EVENTS seed-shaped events (2 tags each), starts a fresh sink whose
  * group starts at those records, and times it until it committed them all; then times clickhouse-client
  * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT TabSeparated} from a file (the
- * ClickHouse ceiling); each phase starts once ClickHouse has no merge running. A first, uncounted round warms the JIT up (a sink runs for weeks); prints the medians of
- * the others, the ratio, and the CPU the sink (this JVM) and ClickHouse used per round. {@code ./probr bench} stops the stack's aggregator and
- * sink meanwhile: they would process the same events on the same two cores.
+ * ClickHouse ceiling); each phase starts once ClickHouse has no merge running. A first, uncounted round warms
+ * the JIT up (a sink runs for weeks). Prints the medians of the others, the ratio, and the CPU the sink (this
+ * JVM) and ClickHouse used per round. {@code ./probr bench} stops the stack's aggregator and sink meanwhile:
+ * they would process the same events on the same two cores.
  */
 public final class SinkBench {
     private SinkBench() {
