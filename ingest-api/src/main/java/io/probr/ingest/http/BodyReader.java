@@ -3,6 +3,7 @@ package io.probr.ingest.http;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
@@ -12,6 +13,13 @@ import java.util.zip.GZIPInputStream;
  * decoded size (so a gzip bomb stops at the limit).
  */
 public final class BodyReader {
+    /**
+     * A body declared up to this many times the limit is read and dropped (never kept) before the 413: a server
+     * that closes the connection with unread bytes resets it, and the client can lose the answer with them.
+     * Anything bigger is refused without reading.
+     */
+    static final int DRAIN_FACTOR = 8;
+
     private final int maxBytes;
 
     public BodyReader(int maxBytes) {
@@ -24,6 +32,9 @@ public final class BodyReader {
      */
     public byte[] read(String contentEncoding, long contentLength, InputStream in) {
         if (contentLength > maxBytes) {
+            if (contentLength <= (long) maxBytes * DRAIN_FACTOR) {
+                drain(in);
+            }
             throw tooLarge();
         }
         String encoding = contentEncoding == null ? "identity" : contentEncoding.strip().toLowerCase(Locale.ROOT);
@@ -55,6 +66,14 @@ public final class BodyReader {
             throw tooLarge();
         }
         return bytes;
+    }
+
+    private static void drain(InputStream in) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client went away; the 413 stands
+        }
     }
 
     private ApiError tooLarge() {

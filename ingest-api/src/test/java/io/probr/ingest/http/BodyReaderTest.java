@@ -30,15 +30,24 @@ class BodyReaderTest {
     }
 
     @Test
-    void refusesADeclaredLengthAboveTheLimitWithoutReading() {
+    void refusesAHugeDeclaredLengthWithoutReading() {
         InputStream neverRead = new InputStream() {
             @Override
             public int read() {
-                throw new AssertionError("body read although Content-Length was too large");
+                throw new AssertionError("body read although Content-Length was far too large");
             }
         };
-        ApiError e = assertThrows(ApiError.class, () -> reader.read(null, LIMIT + 1, neverRead));
+        ApiError e = assertThrows(ApiError.class,
+                () -> reader.read(null, (long) LIMIT * BodyReader.DRAIN_FACTOR + 1, neverRead));
         assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
+    }
+
+    @Test
+    void readsAndDropsAModestlyOversizedBodyBeforeRefusingIt() {
+        ByteArrayInputStream body = new ByteArrayInputStream(new byte[LIMIT * 3]);
+        ApiError e = assertThrows(ApiError.class, () -> reader.read(null, LIMIT * 3, body));
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
+        assertEquals(0, body.available(), "the connection can close without unread bytes");
     }
 
     @Test
