@@ -76,8 +76,6 @@ public final class SinkLoop implements Runnable {
     private long backoffNanos;
     private long lagUpdatedNanos;
     private long markersCheckedNanos;
-    /** The last poll brought nothing. */
-    private boolean quiet;
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
@@ -117,14 +115,14 @@ public final class SinkLoop implements Runnable {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     accept(record);
                 }
-                quiet = records.isEmpty() && timeout.compareTo(QUIET) >= 0;
+                boolean quiet = records.isEmpty() && timeout.compareTo(QUIET) >= 0;
                 // a full buffer waits for the insert in flight, which bounds memory to two batches
                 completeInsert(buffer.rowCount() >= settings.batchRows());
                 if (retrying != null) {
                     if (System.nanoTime() >= retryAtNanos) {
                         submit(retrying);
                     }
-                } else if (flushDue()) {
+                } else if (flushDue(quiet)) {
                     submit(handOff());
                 } else if (idle()) {
                     resumeIfNothingToRetry();
@@ -171,7 +169,8 @@ public final class SinkLoop implements Runnable {
         return !hasPending() && inFlight == null && retrying == null;
     }
 
-    private boolean flushDue() {
+    /** {@code quiet}: the last poll waited long enough and brought nothing. */
+    private boolean flushDue(boolean quiet) {
         return hasPending() && inFlight == null
                 && (buffer.rowCount() >= settings.batchRows()
                 || quiet && worthWritingEarly()
