@@ -38,7 +38,7 @@ public final class SharedClickHouse implements ParameterResolver {
         }
     }
 
-    private record Running(LocalClickHouse server) implements ExtensionContext.Store.CloseableResource {
+    private record Running(LocalClickHouse server) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             server.stop();

@@ -39,7 +39,7 @@ public final class SharedKafkaBroker implements ParameterResolver {
         }
     }
 
-    private record Running(LocalKafkaBroker broker) implements ExtensionContext.Store.CloseableResource {
+    private record Running(LocalKafkaBroker broker) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             broker.stop();

@@ -1,24 +1,41 @@
 package io.probr.schemas;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** Creates the pipeline's topics when they are missing, with the message size every hop agrees on. */
+/**
+ * Creates the pipeline's topics when they are missing, with the message size every hop agrees on, and returns
+ * once every partition's leader serves it.
+ */
 public final class TopicSetup {
+    private static final long RETRY_MS = 100;
+
     private TopicSetup() {
     }
 
     public static void ensure(Admin admin, Collection<Topic> topics, int partitions, short replication,
                               long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException {
-        List<NewTopic> wanted = topics.stream()
-                .map(t -> new NewTopic(t.topicName(), partitions, replication)
+        ensureNamed(admin, topics.stream().map(Topic::topicName).toList(), partitions, replication, timeoutMs);
+    }
+
+    static void ensureNamed(Admin admin, List<String> topicNames, int partitions, short replication, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        List<NewTopic> wanted = topicNames.stream()
+                .map(name -> new NewTopic(name, partitions, replication)
                         .configs(Map.of("max.message.bytes", Integer.toString(Topic.MAX_MESSAGE_BYTES))))
                 .toList();
         for (var result : admin.createTopics(wanted).values().values()) {
@@ -28,6 +45,42 @@ public final class TopicSetup {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+            }
+        }
+        awaitLeaders(admin, topicNames, deadline);
+    }
+
+    /**
+     * A created topic is not yet writable everywhere: a Kafka 4.3 broker refuses produce requests for a partition
+     * it has not applied yet, may append the producer's next request first, and then refuses the first one until
+     * it expires (KAFKA-15591, fixed in Kafka 4.5). An idempotent producer that writes right after the creation
+     * can so lose a batch — seen here as an aggregator test short of two events and a 120 s delivery timeout.
+     * A leader that answers a ListOffsets for the partition has applied it.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topicNames, long deadlineNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> described = describe(admin, topicNames, deadlineNanos);
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        described.values().forEach(d -> d.partitions().forEach(p ->
+                partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) Math.min(remainingMs, Integer.MAX_VALUE)))
+                .all().get(remainingMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** A topic created a moment ago can be unknown to the broker that answers the metadata request. */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> topicNames, long deadlineNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            try {
+                return admin.describeTopics(topicNames).allTopicNames()
+                        .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())),
+                                TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadlineNanos) {
+                    throw e;
+                }
+                Thread.sleep(RETRY_MS);
             }
         }
     }
