@@ -28,14 +28,17 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sink figures on the running local stack: {@code SinkBench BOOTSTRAP CLICKHOUSE_URL CLICKHOUSE_TCP_PORT EVENTS ROUNDS}.
+ * Sink figures on the running local stack:
+ * {@code SinkBench BOOTSTRAP CLICKHOUSE_URL CLICKHOUSE_TCP_PORT EVENTS ROUNDS MAX_WARMUP_ROUNDS}.
  * Each round pre-fills probr.events.v1 with EVENTS seed-shaped events (2 tags each), starts a fresh sink whose
  * group starts at those records, and times it until it committed them all; then times clickhouse-client
  * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT TabSeparated} from a file (the
- * ClickHouse ceiling); each phase starts once ClickHouse has no merge running. A first, uncounted round warms
- * the JIT up (a sink runs for weeks). Prints the medians of the others, the ratio, and the CPU the sink (this
- * JVM) and ClickHouse used per round. {@code ./probr bench} stops the stack's aggregator and sink meanwhile:
- * they would process the same events on the same two cores.
+ * ClickHouse ceiling); each phase starts once ClickHouse has no merge running. Uncounted rounds warm the JIT up
+ * (a sink runs for weeks) until its compiler threads use less than a tenth of the sink's CPU in a round, at most
+ * MAX_WARMUP_ROUNDS: measured, they still used 0.5–1.9 s per 200k-event round, as much as the consumer thread,
+ * for the first 600k–800k events. Prints the first (cold) round, the medians of the counted ones, the ratio,
+ * and the CPU the sink (this JVM, per thread) and ClickHouse used per round. {@code ./probr bench} stops the
+ * stack's aggregator and sink meanwhile: they would process the same events on the same two cores.
  */
 public final class SinkBench {
     private SinkBench() {
@@ -47,15 +50,23 @@ public final class SinkBench {
         String tcpPort = args[2];
         int events = Integer.parseInt(args[3]);
         int rounds = Integer.parseInt(args[4]);
+        int maxWarmups = Integer.parseInt(args[5]);
         ClickHouseHttp clickHouse = new ClickHouseHttp(clickHouseUrl, "default", "");
         List<Double> sinkRates = new ArrayList<>();
         List<Double> ceilingRates = new ArrayList<>();
+        double coldRate = Double.NaN;
+        int warmups = 0;
+        boolean settled = false;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                      "acks", "all", "linger.ms", "20", "compression.type", "lz4"),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS, Topic.DLQ), 3, (short) 1, 30_000);
-            for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
+            while (sinkRates.size() < rounds) {
+                boolean counted = settled || warmups >= maxWarmups;
+                if (!counted) {
+                    warmups++;
+                }
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 String group = "probr-sink-bench-" + run;
                 Map<TopicPartition, Long> start = Offsets.latest(admin);
@@ -83,14 +94,18 @@ public final class SinkBench {
                 long cpuBegan;
                 long clickHouseCpuBegan;
                 double insertSeconds;
+                Map<String, Long> threadsBegan;
+                Map<String, Long> threadsEnded;
                 try (SinkApp sink = new SinkApp(SinkConfig.fromEnv(sinkEnv(bootstrap, clickHouseUrl, group)))) {
                     began = System.nanoTime(); // after migrations and topic checks; the group join is included
                     cpuBegan = CpuTime.ofThisJvm();
+                    threadsBegan = CpuTime.byThread();
                     clickHouseCpuBegan = CpuTime.ofClickHouse();
                     while (!Offsets.committedUpTo(admin, group, end)) {
                         Thread.sleep(20);
                     }
                     insertSeconds = metric(sink.httpPort(), "probr_sink_insert_seconds_sum");
+                    threadsEnded = CpuTime.byThread();   // before the sink's threads end
                 }
                 double sinkSeconds = (System.nanoTime() - began) / 1e9;
                 double sinkCpu = (CpuTime.ofThisJvm() - cpuBegan) / 1e9;
@@ -116,9 +131,16 @@ public final class SinkBench {
                 clickHouse.query("DROP TABLE probr_bench.tag_executions");
                 System.out.printf("%s: sink %.0f tag rows/s (%.2f s for %d events, %d rows in all tables, %.2f s in INSERTs;"
                         + " CPU: sink %.2f s, ClickHouse %.2f s), clickhouse-client %.0f rows/s (%.2f s)%n",
-                        round == 0 ? "warm-up" : "round " + round, 2.0 * events / sinkSeconds, sinkSeconds, events,
-                        3L * events, insertSeconds, sinkCpu, clickHouseCpu, 2.0 * events / clientSeconds, clientSeconds);
-                if (round > 0) {
+                        counted ? "round " + (sinkRates.size() + 1) : "warm-up " + warmups, 2.0 * events / sinkSeconds,
+                        sinkSeconds, events, 3L * events, insertSeconds, sinkCpu, clickHouseCpu, 2.0 * events / clientSeconds, clientSeconds);
+                System.out.println("  sink CPU by thread: " + CpuTime.describe(threadsBegan, threadsEnded));
+                double compilerSeconds = (threadsEnded.getOrDefault(CpuTime.JIT_THREADS, 0L)
+                        - threadsBegan.getOrDefault(CpuTime.JIT_THREADS, 0L)) / 1e9;
+                settled = compilerSeconds < sinkCpu / 10;
+                if (Double.isNaN(coldRate)) {
+                    coldRate = 2.0 * events / sinkSeconds;
+                }
+                if (counted) {
                     sinkRates.add(2.0 * events / sinkSeconds);
                     ceilingRates.add(2.0 * events / clientSeconds);
                 }
@@ -128,6 +150,8 @@ public final class SinkBench {
         double ceiling = median(ceilingRates);
         System.out.printf("%-34s %14s %14s %8s%n", "benchmark", "probr", "reference", "ratio");
         System.out.printf("%-34s %14.0f %14.0f %7.0f%%%n", "sink tag_executions rows/s", sink, ceiling, 100 * sink / ceiling);
+        System.out.printf("%-34s %14.0f %14s %7.0f%%   (%d warm-up round(s) before the counted ones)%n",
+                "  first round, cold JIT", coldRate, "", 100 * coldRate / ceiling, warmups);
     }
 
     /** The sink's settings: this machine's PROBR_SINK_* variables (batch size...), then the bench's own. */
@@ -216,6 +240,8 @@ public final class SinkBench {
     /** CPU time consumed so far, in nanoseconds. */
     static final class CpuTime {
         private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
+        /** C1 and C2 compiler threads, as {@link #byThread} names them. */
+        static final String JIT_THREADS = "CN CompilerThre";
 
         private CpuTime() {
         }
@@ -223,6 +249,36 @@ public final class SinkBench {
         static long ofThisJvm() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
+        }
+
+        /** CPU nanoseconds per thread of this process, JVM threads included (GC, JIT), by name with digits folded. */
+        static Map<String, Long> byThread() throws IOException {
+            Map<String, Long> byName = new HashMap<>();
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                for (Path thread : threads) {
+                    String stat;
+                    try {
+                        stat = Files.readString(thread.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    byName.merge(name, ticks(stat) * NANOS_PER_TICK, Long::sum);
+                }
+            }
+            return byName;
+        }
+
+        /** The busiest threads between two snapshots (threads that ended in between are not counted). */
+        static String describe(Map<String, Long> began, Map<String, Long> ended) {
+            StringBuilder text = new StringBuilder();
+            ended.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), (e.getValue() - began.getOrDefault(e.getKey(), 0L)) / 1e9))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+                    .forEach(e -> text.append(text.isEmpty() ? "" : ", ")
+                            .append(String.format("%s %.2f s", e.getKey(), e.getValue())));
+            return text.toString();
         }
 
         /** Summed over the clickhouse-server processes, from /proc (utime + stime). */
@@ -237,12 +293,17 @@ public final class SinkBench {
                         continue;
                     }
                     if (stat.contains("(clickhouse-serv)")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += ticks(stat);
                     }
                 }
             }
             return ticks * NANOS_PER_TICK;
+        }
+
+        /** utime + stime of a /proc stat line, after the parenthesised name (which may hold spaces). */
+        private static long ticks(String stat) {
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         }
     }
 }
