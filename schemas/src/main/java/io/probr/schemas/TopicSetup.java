@@ -63,7 +63,7 @@ public final class TopicSetup {
         Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
         described.values().forEach(d -> d.partitions().forEach(p ->
                 partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-        long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        long remainingMs = remainingMs(deadlineNanos);
         admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) Math.min(remainingMs, Integer.MAX_VALUE)))
                 .all().get(remainingMs, TimeUnit.MILLISECONDS);
     }
@@ -73,9 +73,7 @@ public final class TopicSetup {
             throws InterruptedException, ExecutionException, TimeoutException {
         while (true) {
             try {
-                return admin.describeTopics(topicNames).allTopicNames()
-                        .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())),
-                                TimeUnit.MILLISECONDS);
+                return admin.describeTopics(topicNames).allTopicNames().get(remainingMs(deadlineNanos), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadlineNanos) {
                     throw e;
@@ -83,5 +81,9 @@ public final class TopicSetup {
                 Thread.sleep(RETRY_MS);
             }
         }
+    }
+
+    private static long remainingMs(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 }
