@@ -254,18 +254,8 @@ public final class SinkBench {
         /** CPU nanoseconds per thread of this process, JVM threads included (GC, JIT), by name with digits folded. */
         static Map<String, Long> byThread() throws IOException {
             Map<String, Long> byName = new HashMap<>();
-            try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-                for (Path thread : threads) {
-                    String stat;
-                    try {
-                        stat = Files.readString(thread.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
-                    byName.merge(name, ticks(stat) * NANOS_PER_TICK, Long::sum);
-                }
-            }
+            ticksByName(Path.of("/proc/self/task"), "*").forEach((name, ticks) ->
+                    byName.merge(name.replaceAll("\\d+", "N"), ticks * NANOS_PER_TICK, Long::sum));
             return byName;
         }
 
@@ -283,21 +273,24 @@ public final class SinkBench {
 
         /** Summed over the clickhouse-server processes, from /proc (utime + stime). */
         static long ofClickHouse() throws IOException {
-            long ticks = 0;
-            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-                for (Path process : processes) {
+            return ticksByName(Path.of("/proc"), "[0-9]*").getOrDefault("clickhouse-serv", 0L) * NANOS_PER_TICK;
+        }
+
+        /** utime + stime in clock ticks of every process or thread under {@code dir}, summed by its name. */
+        private static Map<String, Long> ticksByName(Path dir, String glob) throws IOException {
+            Map<String, Long> byName = new HashMap<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
+                for (Path entry : entries) {
                     String stat;
                     try {
-                        stat = Files.readString(process.resolve("stat"));
+                        stat = Files.readString(entry.resolve("stat"));
                     } catch (IOException gone) {
                         continue;
                     }
-                    if (stat.contains("(clickhouse-serv)")) {
-                        ticks += ticks(stat);
-                    }
+                    byName.merge(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks(stat), Long::sum);
                 }
             }
-            return ticks * NANOS_PER_TICK;
+            return byName;
         }
 
         /** utime + stime of a /proc stat line, after the parenthesised name (which may hold spaces). */
