@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * Parses a body with the hardened mapper and validates it against the JSON Schema of its shape
  * ({@code "batch": true} selects the batched schema). The schema files under {@code /schemas} are the
- * single source of truth for what is valid; this class only adds the rules JSON Schema cannot express.
- * Thread-safe.
+ * single source of truth for what is valid; this class only adds the rules JSON Schema cannot express. The usual
+ * per-event body is read by a {@link PerEventReader} first, which accepts only what the schema would (a test holds
+ * them to it) and leaves every other body to the schema. Thread-safe.
  */
 public final class PayloadValidator {
     public static final String PER_EVENT_SCHEMA = "/schemas/per-event.schema.json";
@@ -35,11 +36,13 @@ public final class PayloadValidator {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ObjectMapper mapper;
+    private final PerEventReader perEventReader;
     private final JsonSchema perEventSchema;
     private final JsonSchema batchedSchema;
 
     public PayloadValidator(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.perEventReader = new PerEventReader(mapper.getFactory());
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().build();
         this.perEventSchema = load(factory, config, PER_EVENT_SCHEMA);
@@ -54,6 +57,15 @@ public final class PayloadValidator {
         if (!isStrictUtf8(body)) {
             return ParsedPayload.Invalid.of("the body is not valid UTF-8");
         }
+        PerEventPayload usual = perEventReader.read(body);
+        return usual != null ? new ParsedPayload.PerEvent(usual) : parseWithSchema(body);
+    }
+
+    /**
+     * The schema path alone, for a body known to be valid UTF-8: every body the {@link PerEventReader} is not
+     * sure of, the batched ones among them.
+     */
+    ParsedPayload parseWithSchema(byte[] body) {
         JsonNode node;
         try {
             node = mapper.readTree(body);
@@ -163,13 +175,11 @@ public final class PayloadValidator {
     }
 
     private static TagStatus status(String wire) {
-        return switch (wire) {
-            case "success" -> TagStatus.SUCCESS;
-            case "failure" -> TagStatus.FAILURE;
-            case "timeout" -> TagStatus.TIMEOUT;
-            case "exception" -> TagStatus.EXCEPTION;
-            default -> throw new IllegalStateException("the schema admitted tag status " + wire);
-        };
+        TagStatus status = TagStatus.exactly(wire);
+        if (status == null) {
+            throw new IllegalStateException("the schema admitted tag status " + wire);
+        }
+        return status;
     }
 
     private static boolean flag(JsonNode object, String field) {

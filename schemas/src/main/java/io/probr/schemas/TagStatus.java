@@ -17,4 +17,15 @@ public enum TagStatus {
     public static TagStatus fromWire(String value) {
         return valueOf(value.toUpperCase(Locale.ROOT));
     }
+
+    /** The status spelled exactly as on the wire (lower case), or {@code null}. */
+    static TagStatus exactly(String wire) {
+        return switch (wire) {
+            case "success" -> SUCCESS;
+            case "failure" -> FAILURE;
+            case "timeout" -> TIMEOUT;
+            case "exception" -> EXCEPTION;
+            default -> null;
+        };
+    }
 }
