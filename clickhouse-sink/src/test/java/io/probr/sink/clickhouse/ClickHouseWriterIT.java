@@ -3,6 +3,7 @@ package io.probr.sink.clickhouse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.probr.schemas.BatchedPayload;
+import io.probr.schemas.PerEventPayload;
 import io.probr.schemas.TagStatus;
 import io.probr.sink.mapping.RowBatch;
 import io.probr.sink.mapping.Rows;
@@ -12,20 +13,84 @@ import io.probr.stack.LocalClickHouse;
 import io.probr.stack.SharedClickHouse;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Whatever text a tag sends arrives in ClickHouse byte for byte: the edge accepts any JSON string. */
+/**
+ * What the writer sends is what ClickHouse stores: every column in the table's own type, every value at its
+ * bounds, and whatever text a tag sends byte for byte (the edge accepts any JSON string).
+ */
 @ExtendWith(SharedClickHouse.class)
 class ClickHouseWriterIT {
     private static final String HOSTILE = "tab\there\nnew line\\back'quote\"double\rcr\0nul\bbs\fff é 😀 \\N";
 
+    /** RowBinary encodes each value as its declared type: the declarations must be the tables' own. */
     @Test
-    void hostileStringsRoundTripExactly(LocalClickHouse server) throws Exception {
+    void everyInsertWritesEveryColumnOfItsTableInTheTablesType(LocalClickHouse server) throws Exception {
+        ClickHouseHttp clickHouse = migrated(server);
+        for (TableInsert<?> insert : List.of(ProbrTables.EVENTS, ProbrTables.TAG_EXECUTIONS, ProbrTables.WINDOWS,
+                ProbrTables.TAG_WINDOWS)) {
+            String[] table = insert.table().split("\\.");
+            String declared = insert.columns().stream().map(c -> c.name() + "\t" + c.type() + "\n")
+                    .collect(Collectors.joining());
+            assertEquals(clickHouse.query("SELECT name, type FROM system.columns WHERE database = '" + table[0]
+                    + "' AND table = '" + table[1] + "' AND default_kind != 'MATERIALIZED' FORMAT TabSeparatedRaw"),
+                    declared, insert.table());
+        }
+    }
+
+    @Test
+    void valuesAtTheirBoundsRoundTripExactly(LocalClickHouse server) throws Exception {
+        ClickHouseHttp clickHouse = migrated(server);
+        String container = "GTM-B" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        UUID ingestId = UUID.fromString("ffffffff-0000-4000-8000-00000000000f");
+        long latest = 253_402_300_799_999L;
+        RowBatch rows = new RowBatch();
+        rows.events().add(new Rows.EventRow(ingestId, container, "e", latest, Long.MAX_VALUE, "k", "s", 500,
+                new PerEventPayload.UserData(true, false, true, false, true, false),
+                new PerEventPayload.Ecommerce(false, true, false, true)));
+        rows.tagExecutions().add(new Rows.TagExecutionRow(ingestId, 499, container, "e", 0, "t", "1", "", TagStatus.TIMEOUT,
+                4_294_967_295L));
+        rows.tagExecutions().add(new Rows.TagExecutionRow(ingestId, 0, container, "e", 0, "t", "1", "", TagStatus.SUCCESS, 0L));
+        Rows.WindowKey key = new Rows.WindowKey(Rows.Source.TAG_BATCH, container, 0, latest, "p");
+        rows.windows().add(new Rows.WindowRow(key, new BatchedPayload(container, true, 0, latest, Long.MAX_VALUE,
+                Map.of(), Map.of(), new BatchedPayload.UserDataQuality(1, 2, 3, 4),
+                new BatchedPayload.EcommerceQuality(5, 6, 7, 8, 9))));
+        rows.tagWindows().add(new Rows.TagWindowRow(key, "t", new BatchedPayload.TagMetrics(1, 2, 3, 4, Long.MAX_VALUE, 10)));
+        try (ClickHouseWriter writer = new ClickHouseWriter(server.httpUrl(), "default", "")) {
+            writer.write(rows);
+        }
+
+        String where = " WHERE container_id = '" + container + "' FORMAT TabSeparated";
+        assertEquals(ingestId + "\te\t" + latest + "\t" + Long.MAX_VALUE + "\tk\ts\t500\t1\t1\t0\t1\t0\t1\t0\t1\t0\t1\t0\t1\n",
+                clickHouse.query("SELECT ingest_id, event_name, timestamp_ms, received_at_ms, key_id, site_id, tag_count,"
+                        + " has_user_data, has_email, has_phone, has_first_name, has_last_name, has_city, has_country,"
+                        + " has_ecommerce, has_value, has_currency, has_transaction_id, has_items FROM probr.events" + where));
+        assertEquals(ingestId + "\t0\tsuccess\t0\n" + ingestId + "\t499\ttimeout\t4294967295\n",
+                clickHouse.query("SELECT ingest_id, tag_index, status, execution_ms FROM probr.tag_executions" + where
+                        .replace(" FORMAT", " ORDER BY tag_index FORMAT")));
+        assertEquals("tag_batch\t0\t" + latest + "\tp\t" + Long.MAX_VALUE + "\t[]\t[]\t1\t2\t3\t4\t5\t6\t7\t8\t9\n",
+                clickHouse.query("SELECT source, window_start_ms, window_end_ms, window_part, total_events,"
+                        + " event_counts.event_name, event_counts.count, user_data_email, user_data_phone,"
+                        + " user_data_address, user_data_total, ecommerce_value, ecommerce_currency,"
+                        + " ecommerce_transaction_id, ecommerce_items, ecommerce_total FROM probr.windows" + where));
+        assertEquals("tag_batch\tt\t1\t2\t3\t4\t" + Long.MAX_VALUE + "\t10\n", clickHouse.query(
+                "SELECT source, tag, success, failure, timeout, exception, total_exec_ms, count FROM probr.tag_windows" + where));
+    }
+
+    private static ClickHouseHttp migrated(LocalClickHouse server) throws Exception {
         ClickHouseHttp clickHouse = new ClickHouseHttp(server.httpUrl(), "default", "");
         new MigrationRunner(clickHouse).apply(Migration.bundled());
+        return clickHouse;
+    }
+
+    @Test
+    void hostileStringsRoundTripExactly(LocalClickHouse server) throws Exception {
+        ClickHouseHttp clickHouse = migrated(server);
         String container = "GTM-W" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         long now = System.currentTimeMillis();
         UUID ingestId = UUID.randomUUID();

@@ -1,12 +1,16 @@
 package io.probr.pipeline.bench;
 
 import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.TagStatus;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkConfig;
 import io.probr.sink.clickhouse.ClickHouseHttp;
+import io.probr.sink.clickhouse.ProbrTables;
+import io.probr.sink.mapping.Rows;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -32,8 +36,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code SinkBench BOOTSTRAP CLICKHOUSE_URL CLICKHOUSE_TCP_PORT EVENTS ROUNDS MAX_WARMUP_ROUNDS}.
  * Each round pre-fills probr.events.v1 with EVENTS seed-shaped events (2 tags each), starts a fresh sink whose
  * group starts at those records, and times it until it committed them all; then times clickhouse-client
- * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT TabSeparated} from a file (the
- * ClickHouse ceiling); each phase starts once ClickHouse has no merge running. Uncounted rounds warm the JIT up
+ * inserting the same tag_executions rows in one bulk {@code INSERT ... FORMAT RowBinary} from a file holding the
+ * bytes the sink sends for them (the ClickHouse ceiling), and the same rows as TabSeparated (the reference before
+ * the sink sent RowBinary); each phase starts once ClickHouse has no merge running. Uncounted rounds warm the JIT up
  * (a sink runs for weeks) until its compiler threads use less than a tenth of the sink's CPU in a round, at most
  * MAX_WARMUP_ROUNDS: measured, they still used 0.5–1.9 s per 200k-event round, as much as the consumer thread,
  * for the first 600k–800k events. Prints the first (cold) round, the medians of the counted ones, the ratio,
@@ -54,6 +59,7 @@ public final class SinkBench {
         ClickHouseHttp clickHouse = new ClickHouseHttp(clickHouseUrl, "default", "");
         List<Double> sinkRates = new ArrayList<>();
         List<Double> ceilingRates = new ArrayList<>();
+        List<Double> tsvRates = new ArrayList<>();
         double coldRate = Double.NaN;
         int warmups = 0;
         boolean settled = false;
@@ -73,15 +79,10 @@ public final class SinkBench {
                 // ten events per millisecond ending now: stream time only moves forward from round to round, so the
                 // stack's aggregator closes windows normally instead of emitting a late correction per event
                 long t = System.currentTimeMillis() - events / 10;
-                StringBuilder tsv = new StringBuilder();
+                UUID[] ingestIds = new UUID[events];
                 for (int i = 0; i < events; i++) {
-                    String container = "GTM-SINKBENCH" + (i % 6);
-                    UUID ingestId = UUID.randomUUID();
-                    producer.send(perEvent(container, t + i / 10, ingestId));
-                    tsv.append(ingestId).append("\t0\t").append(container).append("\tpurchase\t").append(t + i / 10)
-                            .append("\tGA4 - Event\t15\tGA4 - Event\tsuccess\t120\n");
-                    tsv.append(ingestId).append("\t1\t").append(container).append("\tpurchase\t").append(t + i / 10)
-                            .append("\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000\n");
+                    ingestIds[i] = UUID.randomUUID();
+                    producer.send(perEvent(container(i), t + i / 10, ingestIds[i]));
                 }
                 producer.flush();
                 Map<TopicPartition, Long> end = Offsets.latest(admin);
@@ -111,28 +112,21 @@ public final class SinkBench {
                 double sinkCpu = (CpuTime.ofThisJvm() - cpuBegan) / 1e9;
                 double clickHouseCpu = (CpuTime.ofClickHouse() - clickHouseCpuBegan) / 1e9;
 
-                clickHouse.query("CREATE DATABASE IF NOT EXISTS probr_bench");
-                clickHouse.query("DROP TABLE IF EXISTS probr_bench.tag_executions");
-                clickHouse.query("CREATE TABLE probr_bench.tag_executions AS probr.tag_executions");
-                Path file = Files.createTempFile("probr-sink-bench", ".tsv");
-                Files.writeString(file, tsv, StandardCharsets.UTF_8);
-                mergesSettled(clickHouse);
-                long clientBegan = System.nanoTime();
-                Process client = new ProcessBuilder("clickhouse-client", "--port", tcpPort, "--query",
-                        "INSERT INTO probr_bench.tag_executions (ingest_id, tag_index, container_id, event_name,"
-                                + " timestamp_ms, tag, tag_id, tag_name, status, execution_ms) FORMAT TabSeparated")
-                        .redirectInput(file.toFile()).redirectErrorStream(true).start();
-                if (!client.waitFor(10, TimeUnit.MINUTES) || client.exitValue() != 0) {
-                    throw new IllegalStateException("clickhouse-client failed: "
-                            + new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                List<Rows.TagExecutionRow> tagRows = tagRows(ingestIds, t);
+                Path rowBinary = Files.createTempFile("probr-sink-bench", ".bin");
+                try (OutputStream out = Files.newOutputStream(rowBinary)) {
+                    ProbrTables.TAG_EXECUTIONS.writeRowBinary(tagRows, out);
                 }
-                double clientSeconds = (System.nanoTime() - clientBegan) / 1e9;
-                Files.delete(file);
-                clickHouse.query("DROP TABLE probr_bench.tag_executions");
+                Path tabSeparated = Files.createTempFile("probr-sink-bench", ".tsv");
+                Files.writeString(tabSeparated, tabSeparated(tagRows), StandardCharsets.UTF_8);
+                double clientSeconds = clientInsertSeconds(clickHouse, tcpPort, "RowBinary", rowBinary);
+                double tsvSeconds = clientInsertSeconds(clickHouse, tcpPort, "TabSeparated", tabSeparated);
                 System.out.printf("%s: sink %.0f tag rows/s (%.2f s for %d events, %d rows in all tables, %.2f s in INSERTs;"
-                        + " CPU: sink %.2f s, ClickHouse %.2f s), clickhouse-client %.0f rows/s (%.2f s)%n",
+                        + " CPU: sink %.2f s, ClickHouse %.2f s), clickhouse-client %.0f rows/s (%.2f s; TabSeparated"
+                        + " %.0f rows/s, %.2f s)%n",
                         counted ? "round " + (sinkRates.size() + 1) : "warm-up " + warmups, 2.0 * events / sinkSeconds,
-                        sinkSeconds, events, 3L * events, insertSeconds, sinkCpu, clickHouseCpu, 2.0 * events / clientSeconds, clientSeconds);
+                        sinkSeconds, events, 3L * events, insertSeconds, sinkCpu, clickHouseCpu, 2.0 * events / clientSeconds,
+                        clientSeconds, 2.0 * events / tsvSeconds, tsvSeconds);
                 System.out.println("  sink CPU by thread: " + CpuTime.describe(threadsBegan, threadsEnded));
                 double compilerSeconds = (threadsEnded.getOrDefault(CpuTime.JIT_THREADS, 0L)
                         - threadsBegan.getOrDefault(CpuTime.JIT_THREADS, 0L)) / 1e9;
@@ -143,6 +137,7 @@ public final class SinkBench {
                 if (counted) {
                     sinkRates.add(2.0 * events / sinkSeconds);
                     ceilingRates.add(2.0 * events / clientSeconds);
+                    tsvRates.add(2.0 * events / tsvSeconds);
                 }
             }
         }
@@ -152,6 +147,60 @@ public final class SinkBench {
         System.out.printf("%-34s %14.0f %14.0f %7.0f%%%n", "sink tag_executions rows/s", sink, ceiling, 100 * sink / ceiling);
         System.out.printf("%-34s %14.0f %14s %7.0f%%   (%d warm-up round(s) before the counted ones)%n",
                 "  first round, cold JIT", coldRate, "", 100 * coldRate / ceiling, warmups);
+        double tsv = median(tsvRates);
+        System.out.printf("%-34s %14.0f %14.0f %7.0f%%   (clickhouse-client from TabSeparated)%n",
+                "  against the earlier reference", sink, tsv, 100 * sink / tsv);
+    }
+
+    private static String container(int event) {
+        return "GTM-SINKBENCH" + (event % 6);
+    }
+
+    /** The tag_executions rows of the events {@link #perEvent} wrote. */
+    private static List<Rows.TagExecutionRow> tagRows(UUID[] ingestIds, long firstTimestampMs) {
+        List<Rows.TagExecutionRow> rows = new ArrayList<>();
+        for (int i = 0; i < ingestIds.length; i++) {
+            long timestampMs = firstTimestampMs + i / 10;
+            rows.add(new Rows.TagExecutionRow(ingestIds[i], 0, container(i), "purchase", timestampMs, "GA4 - Event", "15",
+                    "GA4 - Event", TagStatus.SUCCESS, 120L));
+            rows.add(new Rows.TagExecutionRow(ingestIds[i], 1, container(i), "purchase", timestampMs, "Meta CAPI", "22",
+                    "Meta CAPI", TagStatus.FAILURE, 5000L));
+        }
+        return rows;
+    }
+
+    /** The rows as TabSeparated, in the columns' order (the bench's values need no escaping). */
+    private static String tabSeparated(List<Rows.TagExecutionRow> rows) {
+        StringBuilder tsv = new StringBuilder();
+        for (Rows.TagExecutionRow r : rows) {
+            tsv.append(r.ingestId()).append('\t').append(r.tagIndex()).append('\t').append(r.containerId()).append('\t')
+                    .append(r.eventName()).append('\t').append(r.timestampMs()).append('\t').append(r.tag()).append('\t')
+                    .append(r.tagId()).append('\t').append(r.tagName()).append('\t').append(r.status().wireName())
+                    .append('\t').append(r.executionMs()).append('\n');
+        }
+        return tsv.toString();
+    }
+
+    /** Times clickhouse-client inserting a file into a fresh copy of probr.tag_executions; deletes the file. */
+    private static double clientInsertSeconds(ClickHouseHttp clickHouse, String tcpPort, String format, Path file)
+            throws Exception {
+        clickHouse.query("CREATE DATABASE IF NOT EXISTS probr_bench");
+        clickHouse.query("DROP TABLE IF EXISTS probr_bench.tag_executions");
+        clickHouse.query("CREATE TABLE probr_bench.tag_executions AS probr.tag_executions");
+        mergesSettled(clickHouse);
+        long began = System.nanoTime();
+        Process client = new ProcessBuilder("clickhouse-client", "--port", tcpPort, "--query",
+                "INSERT INTO probr_bench.tag_executions (" + String.join(", ", ProbrTables.TAG_EXECUTIONS.columnNames())
+                        + ") FORMAT " + format)
+                .redirectInput(file.toFile()).redirectErrorStream(true).start();
+        if (!client.waitFor(10, TimeUnit.MINUTES) || client.exitValue() != 0) {
+            throw new IllegalStateException("clickhouse-client failed: "
+                    + new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        Files.delete(file);
+        clickHouse.query("DROP TABLE probr_bench.tag_executions");
+        return seconds;
     }
 
     /** The sink's settings: this machine's PROBR_SINK_* variables (batch size...), then the bench's own. */
