@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Writes a {@link RowBatch} with one INSERT per table (more when the rows span many months), each streamed as
  * a RowBinary body ({@link RowBinaryRow}) through clickhouse-java's client-v2 — the client clickhouse-jdbc is
  * built on. The JDBC driver renders a batch as one SQL text, escaping every value into it: 2–4x the sink's CPU
- * per row and multi-megabyte strings for the GC, measured in issue 6; and ClickHouse parses RowBinary in a third
- * of the CPU it needs for TabSeparated. Not atomic across tables: a failure part-way leaves
- * some tables written, and the retry writes them again, which the ReplacingMergeTree keys make harmless.
+ * per row and multi-megabyte strings for the GC, measured in issue 6. Not atomic across tables: a failure
+ * part-way leaves some tables written, and the retry writes them again, which the ReplacingMergeTree keys make
+ * harmless.
  */
 public final class ClickHouseWriter implements AutoCloseable {
     /**

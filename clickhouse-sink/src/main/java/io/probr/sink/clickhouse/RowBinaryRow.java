@@ -10,9 +10,9 @@ import java.util.UUID;
 /**
  * Writes rows in ClickHouse's RowBinary input format, each value encoded as its column's type says (see
  * {@link Column}): integers little-endian in the column's width, strings and arrays behind a LEB128 length,
- * a UUID as its two halves, Nullable behind a null byte, an Enum8 as its code. Measured in issue 6, 18.16
- * parses this in a third of the CPU it spends on the same rows as TabSeparated. A value written to a column
- * of another type, or out of its range, is a bug and throws before anything is sent.
+ * a UUID as its two halves, Nullable behind a null byte, an Enum8 as its code. Nothing to escape or format as
+ * text: the sink's INSERT threads need a third less CPU than for TabSeparated (issue 6). A value written to a
+ * column of another type, or out of its range, is a bug and throws before anything is sent.
  */
 public final class RowBinaryRow {
     private static final int BUFFER_BYTES = 64 * 1024;
