@@ -23,7 +23,8 @@ lib.chdb_result_length.restype = ctypes.c_size_t
 lib.chdb_result_length.argtypes = [ctypes.c_void_p]
 lib.chdb_destroy_query_result.argtypes = [ctypes.c_void_p]
 
-args = (ctypes.c_char_p * 2)(b"clickhouse", ("--path=" + tempfile.mkdtemp(prefix="probr-chdb-")).encode())
+data = tempfile.TemporaryDirectory(prefix="probr-chdb-")  # removed when the check ends, however it ends
+args = (ctypes.c_char_p * 2)(b"clickhouse", ("--path=" + data.name).encode())
 connection = ctypes.c_void_p.from_address(lib.chdb_connect(2, args)).value
 
 

@@ -12,12 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ClickHouse stopped while events keep coming, then started: every event is there, once. */
 @ExtendWith(SharedKafkaBroker.class)
@@ -25,10 +26,10 @@ class ClickHouseOutageIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void eventsReadDuringAnOutageAreStoredOnceClickHouseIsBack(LocalKafkaBroker broker) throws Exception {
+    void eventsReadDuringAnOutageAreStoredOnceClickHouseIsBack(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
         String container = "GTM-OUTAGE" + UUID.randomUUID().toString().substring(0, 4).toUpperCase();
         String where = " WHERE container_id = '" + container + "'";
-        try (LocalClickHouse clickHouse = LocalClickHouse.onFreePorts(Files.createTempDirectory("probr-ch-outage-"))) {
+        try (LocalClickHouse clickHouse = LocalClickHouse.onFreePorts(dir)) {
             clickHouse.start();
             try (SinkHarness harness = new SinkHarness(broker, clickHouse);
                  SinkApp sink = new SinkApp(harness.config("sink-outage-it", Map.of("PROBR_SINK_RETRY_MAX_MS", "1000")))) {

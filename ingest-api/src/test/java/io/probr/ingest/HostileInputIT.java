@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * More than a thousand generated malformed or hostile requests: each must get the contract's 4xx, none a
@@ -48,8 +48,7 @@ class HostileInputIT {
     }
 
     @Test
-    void hostileRequestsGetTheirContract4xxAndNothingReachesKafka(LocalKafkaBroker broker) throws Exception {
-        Path dir = Files.createTempDirectory("probr-hostile-it");
+    void hostileRequestsGetTheirContract4xxAndNothingReachesKafka(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
         TestKeys keys = new TestKeys(dir.resolve("keys.json"));
         String key = keys.add("shop");
         try (IngestApp app = new IngestApp(IngestConfig.fromEnv(Map.of("PROBR_EDGE_HOST", "127.0.0.1",

@@ -19,7 +19,6 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,6 +43,7 @@ class IngestEdgeIT {
     private static final int ONE_MIB = 1_048_576;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @TempDir
     private Path dir;
     private TestKeys keys;
     private String key;
@@ -53,7 +54,6 @@ class IngestEdgeIT {
 
     @BeforeAll
     void start(LocalKafkaBroker broker) throws Exception {
-        dir = Files.createTempDirectory("probr-edge-it");
         keys = new TestKeys(dir.resolve("keys.json"));
         key = keys.add("shop");
         restrictedKey = keys.add("shop", List.of("GTM-ALLOWED"), null, null);

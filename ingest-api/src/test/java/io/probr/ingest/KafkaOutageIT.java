@@ -7,7 +7,6 @@ import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Kafka goes away under the edge: 500 well inside the tag's timeout, and recovery once it is back. */
 class KafkaOutageIT {
@@ -32,8 +32,7 @@ class KafkaOutageIT {
     }
 
     @Test
-    void brokerDownAnswers500WithinTheBudgetThenRecovers() throws Exception {
-        Path dir = Files.createTempDirectory("probr-outage-it");
+    void brokerDownAnswers500WithinTheBudgetThenRecovers(@TempDir Path dir) throws Exception {
         broker = LocalKafkaBroker.onFreePorts(dir.resolve("kafka"));
         broker.start();
         TestKeys keys = new TestKeys(dir.resolve("keys.json"));

@@ -2,6 +2,7 @@ package io.probr.stack;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -27,9 +28,10 @@ public final class SharedClickHouse implements ParameterResolver {
 
     private static Running startServer() {
         try {
-            LocalClickHouse server = LocalClickHouse.onFreePorts(Files.createTempDirectory("probr-clickhouse-"));
+            Path dir = Files.createTempDirectory("probr-clickhouse-");
+            LocalClickHouse server = LocalClickHouse.onFreePorts(dir);
             server.start();
-            return new Running(server);
+            return new Running(server, dir);
         } catch (IOException e) {
             throw new IllegalStateException("could not start the test ClickHouse server", e);
         } catch (InterruptedException e) {
@@ -38,10 +40,11 @@ public final class SharedClickHouse implements ParameterResolver {
         }
     }
 
-    private record Running(LocalClickHouse server) implements AutoCloseable {
+    private record Running(LocalClickHouse server, Path dir) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             server.stop();
+            TempDirectory.delete(dir);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.probr.stack;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -28,9 +29,10 @@ public final class SharedKafkaBroker implements ParameterResolver {
 
     private static Running startBroker() {
         try {
-            LocalKafkaBroker broker = LocalKafkaBroker.onFreePorts(Files.createTempDirectory("probr-kafka-"));
+            Path dir = Files.createTempDirectory("probr-kafka-");
+            LocalKafkaBroker broker = LocalKafkaBroker.onFreePorts(dir);
             broker.start();
-            return new Running(broker);
+            return new Running(broker, dir);
         } catch (IOException e) {
             throw new IllegalStateException("could not start the test Kafka broker", e);
         } catch (InterruptedException e) {
@@ -39,10 +41,11 @@ public final class SharedKafkaBroker implements ParameterResolver {
         }
     }
 
-    private record Running(LocalKafkaBroker broker) implements AutoCloseable {
+    private record Running(LocalKafkaBroker broker, Path dir) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             broker.stop();
+            TempDirectory.delete(dir);
         }
     }
 }

@@ -22,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -30,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seed's payloads posted to the running edge arrive in ClickHouse with every value right, raw and windowed.
@@ -42,8 +42,7 @@ class EdgeToClickHouseIT {
     private final String container = "GTM-E2E" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
 
     @Test
-    void seedPayloadsPostedToTheEdgeAreStoredFieldByField(LocalClickHouse server) throws Exception {
-        Path dir = Files.createTempDirectory("probr-e2e-it");
+    void seedPayloadsPostedToTheEdgeAreStoredFieldByField(LocalClickHouse server, @TempDir Path dir) throws Exception {
         try (LocalKafkaBroker broker = LocalKafkaBroker.onFreePorts(dir.resolve("kafka"))) {
             broker.start();
             storedFieldByField(broker, server, dir);

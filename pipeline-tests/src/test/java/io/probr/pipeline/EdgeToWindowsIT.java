@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +33,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Payloads posted to the running edge come out of probr.windows.v1 as the expected windows. */
 @ExtendWith(SharedKafkaBroker.class)
@@ -42,8 +42,7 @@ class EdgeToWindowsIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void seedPayloadsPostedToTheEdgeBecomeTheExpectedWindow(LocalKafkaBroker broker) throws Exception {
-        Path dir = Files.createTempDirectory("probr-pipeline-it");
+    void seedPayloadsPostedToTheEdgeBecomeTheExpectedWindow(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
         String key = new KeyCodec().newKey();
         new KeyFile(null, null).withKey(new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "shop", false, null, null, null, null, null))

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Events sent through the edge at a steady rate while the broker, the aggregator, the sink, ClickHouse and the
@@ -53,8 +53,7 @@ class FaultInjectionIT {
     private final Map<Long, String> outcome = new ConcurrentHashMap<>();
 
     @Test
-    void everyAcceptedEventIsStoredExactlyOnceThroughCrashesOfEveryComponent() throws Exception {
-        Path dir = Files.createTempDirectory("probr-fault-it");
+    void everyAcceptedEventIsStoredExactlyOnceThroughCrashesOfEveryComponent(@TempDir Path dir) throws Exception {
         String key = new KeyCodec().newKey();
         new KeyFile(null, null).withKey(new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "shop", false, null, 1_000_000.0, 1_000_000, null, null))

@@ -41,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The aggregator as a real process on a real broker, killed with SIGKILL mid-stream and started again:
@@ -53,8 +54,7 @@ class AggregatorCrashIT {
     private static final int PARTITIONS = 3;
 
     @Test
-    void killedAndRestartedAggregatorEmitsEveryWindowExactlyOnce(LocalKafkaBroker broker) throws Exception {
-        Path dir = Files.createTempDirectory("probr-aggregator-it");
+    void killedAndRestartedAggregatorEmitsEveryWindowExactlyOnce(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
         Map<String, String> env = Map.of(
                 "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                 "PROBR_AGGREGATOR_APPLICATION_ID", "aggregator-crash-it",

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WindowTopologyTest {
     private static final long MINUTE = 60_000;
@@ -39,6 +41,8 @@ class WindowTopologyTest {
     private static final long T0 = 1708790400000L; // a window start: the seed's timestamp
     private static final ObjectMapper JSON = ProbrJson.newMapper();
 
+    @TempDir
+    Path stateDirs;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> events;
     private TestOutputTopic<byte[], byte[]> windows;
@@ -52,10 +56,11 @@ class WindowTopologyTest {
         dlq = driver.createOutputTopic(Topic.DLQ.topicName(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static TopologyTestDriver newDriver() throws IOException {
+    /** Each driver with a state directory of its own: a restarted one must start empty. */
+    private TopologyTestDriver newDriver() throws IOException {
         AggregatorConfig config = AggregatorConfig.fromEnv(Map.of(
                 "PROBR_WINDOW_SIZE_MS", Long.toString(MINUTE), "PROBR_WINDOW_GRACE_MS", Long.toString(GRACE),
-                "PROBR_AGGREGATOR_STATE_DIR", Files.createTempDirectory("probr-topology-test").toString()));
+                "PROBR_AGGREGATOR_STATE_DIR", Files.createTempDirectory(stateDirs, "driver").toString()));
         return new TopologyTestDriver(WindowTopology.build(config.windows()), WindowTopology.streamsConfig(config));
     }
 
