@@ -43,7 +43,6 @@ class IngestEdgeIT {
     private static final int ONE_MIB = 1_048_576;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
     private Path dir;
     private TestKeys keys;
     private String key;
@@ -53,7 +52,8 @@ class IngestEdgeIT {
     private TopicRecords topics;
 
     @BeforeAll
-    void start(LocalKafkaBroker broker) throws Exception {
+    void start(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
+        this.dir = dir;
         keys = new TestKeys(dir.resolve("keys.json"));
         key = keys.add("shop");
         restrictedKey = keys.add("shop", List.of("GTM-ALLOWED"), null, null);

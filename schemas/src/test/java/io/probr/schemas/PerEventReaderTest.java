@@ -2,7 +2,6 @@ package io.probr.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,29 +59,21 @@ class PerEventReaderTest {
         assertEquals(validator.parseWithSchema(body), new ParsedPayload.PerEvent(reader.read(body)));
     }
 
+    /** Valid bodies it is not sure of (the first four), then invalid ones: the schema decides and words the errors. */
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[],\"extra\":1}",
         "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1.0,\"tags\":[]}",
         "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[],\"user_data\":{\"has_age\":1}}",
         "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[{\"id\":\"1\",\"status\":\"success\",\"x\":[]}]}",
-    })
-    void leavesValidBodiesItIsNotSureOfToTheSchema(String json) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        assertNull(reader.read(body));
-        assertInstanceOf(ParsedPayload.PerEvent.class, validator.parse(body));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
         "{\"container_id\":\"G\",\"container_id\":\"H\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[]}",
         "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[]} {}",
         "{\"container_id\":\"G\",\"event_name\":\"e\",\"timestamp_ms\":1,\"tags\":[],\"batch\":true}",
     })
-    void leavesInvalidOrBatchedBodiesToTheSchema(String json) {
+    void leavesBodiesItIsNotSureOfToTheSchema(String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         assertNull(reader.read(body));
-        assertNotNull(validator.parse(body));
+        assertEquals(validator.parseWithSchema(body), validator.parse(body));
     }
 
     /** Random per-event documents: mostly well formed, each part now and then replaced by a near miss. */
