@@ -36,7 +36,7 @@ public record SinkConfig(
                 e.get("PROBR_CLICKHOUSE_USER", "default"),
                 e.get("PROBR_CLICKHOUSE_PASSWORD", ""),
                 e.number("PROBR_CLICKHOUSE_WAIT_MS", 120_000, 0, 3_600_000),
-                e.integer("PROBR_SINK_BATCH_ROWS", 20_000, 1, 1_000_000),
+                e.integer("PROBR_SINK_BATCH_ROWS", 60_000, 1, 1_000_000),
                 e.number("PROBR_SINK_FLUSH_INTERVAL_MS", 1_000, 10, 600_000),
                 e.number("PROBR_SINK_RETRY_MIN_MS", 500, 10, 600_000),
                 e.number("PROBR_SINK_RETRY_MAX_MS", 30_000, 10, 3_600_000),
