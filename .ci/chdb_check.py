@@ -85,3 +85,21 @@ for name in (resources / "queries/index.txt").read_text().split():
     if not rows:
         sys.exit(f"chDB: query {name} returned no rows over the sample data")
     print(f"query {name}: ok, {len(rows)} row(s): {rows[0]}")
+
+# The RowBinary the sink writes (kept by RowBinaryGoldenTest, loaded on 18.16 by ClickHouseWriterIT) must load
+# on the current engine as the same rows.
+golden = root / "clickhouse-sink/src/test/resources/rowbinary"
+for table in ("events", "tag_executions", "windows", "tag_windows"):
+    columns = [line.split("\t") for line in query(
+        f"SELECT name, type FROM system.columns WHERE database = 'probr' AND table = '{table}'"
+        f" AND default_kind != 'MATERIALIZED' FORMAT TabSeparatedRaw", f"columns of {table}").splitlines()]
+    names = ", ".join(name for name, _ in columns)
+    structure = ", ".join(f"`{name}` {type_}" for name, type_ in columns).replace("'", "\\'")
+    data = (golden / f"probr.{table}.bin").resolve()
+    query(f"INSERT INTO probr.{table} ({names}) SELECT * FROM file('{data}', 'RowBinary', '{structure}')",
+          f"RowBinary into {table}")
+    rows = query(f"SELECT {names} FROM probr.{table} FINAL WHERE container_id = 'GTM-GOLDEN' ORDER BY {names}",
+                 f"rows of {table}")
+    if rows != (golden / f"probr.{table}.tsv").read_text():
+        sys.exit(f"chDB: the sink's RowBinary for probr.{table} loads as\n{rows}")
+    print(f"RowBinary into probr.{table}: ok")

@@ -87,6 +87,8 @@ public final class ProbrTables {
                         .number(m.timeout()).number(m.exception()).number(m.totalExecMs()).number(m.count());
             });
 
+    public static final List<TableInsert<?>> ALL = List.of(EVENTS, TAG_EXECUTIONS, WINDOWS, TAG_WINDOWS);
+
     private ProbrTables() {
     }
 

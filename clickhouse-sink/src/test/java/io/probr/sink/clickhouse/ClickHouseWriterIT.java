@@ -3,7 +3,6 @@ package io.probr.sink.clickhouse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.PerEventPayload;
 import io.probr.schemas.TagStatus;
 import io.probr.sink.mapping.RowBatch;
 import io.probr.sink.mapping.Rows;
@@ -11,9 +10,14 @@ import io.probr.sink.schema.Migration;
 import io.probr.sink.schema.MigrationRunner;
 import io.probr.stack.LocalClickHouse;
 import io.probr.stack.SharedClickHouse;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -32,8 +36,7 @@ class ClickHouseWriterIT {
     @Test
     void everyInsertWritesEveryColumnOfItsTableInTheTablesType(LocalClickHouse server) throws Exception {
         ClickHouseHttp clickHouse = migrated(server);
-        for (TableInsert<?> insert : List.of(ProbrTables.EVENTS, ProbrTables.TAG_EXECUTIONS, ProbrTables.WINDOWS,
-                ProbrTables.TAG_WINDOWS)) {
+        for (TableInsert<?> insert : ProbrTables.ALL) {
             String[] table = insert.table().split("\\.");
             String declared = insert.columns().stream().map(c -> c.name() + "\t" + c.type() + "\n")
                     .collect(Collectors.joining());
@@ -47,39 +50,49 @@ class ClickHouseWriterIT {
     void valuesAtTheirBoundsRoundTripExactly(LocalClickHouse server) throws Exception {
         ClickHouseHttp clickHouse = migrated(server);
         String container = "GTM-B" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
-        UUID ingestId = UUID.fromString("ffffffff-0000-4000-8000-00000000000f");
-        long latest = 253_402_300_799_999L;
-        RowBatch rows = new RowBatch();
-        rows.events().add(new Rows.EventRow(ingestId, container, "e", latest, Long.MAX_VALUE, "k", "s", 500,
-                new PerEventPayload.UserData(true, false, true, false, true, false),
-                new PerEventPayload.Ecommerce(false, true, false, true)));
-        rows.tagExecutions().add(new Rows.TagExecutionRow(ingestId, 499, container, "e", 0, "t", "1", "", TagStatus.TIMEOUT,
-                4_294_967_295L));
-        rows.tagExecutions().add(new Rows.TagExecutionRow(ingestId, 0, container, "e", 0, "t", "1", "", TagStatus.SUCCESS, 0L));
-        Rows.WindowKey key = new Rows.WindowKey(Rows.Source.TAG_BATCH, container, 0, latest, "p");
-        rows.windows().add(new Rows.WindowRow(key, new BatchedPayload(container, true, 0, latest, Long.MAX_VALUE,
-                Map.of(), Map.of(), new BatchedPayload.UserDataQuality(1, 2, 3, 4),
-                new BatchedPayload.EcommerceQuality(5, 6, 7, 8, 9))));
-        rows.tagWindows().add(new Rows.TagWindowRow(key, "t", new BatchedPayload.TagMetrics(1, 2, 3, 4, Long.MAX_VALUE, 10)));
         try (ClickHouseWriter writer = new ClickHouseWriter(server.httpUrl(), "default", "")) {
-            writer.write(rows);
+            writer.write(BoundaryRows.of(container));
         }
 
+        String id = BoundaryRows.INGEST_ID.toString();
+        long latest = BoundaryRows.LATEST_MS;
         String where = " WHERE container_id = '" + container + "' FORMAT TabSeparated";
-        assertEquals(ingestId + "\te\t" + latest + "\t" + Long.MAX_VALUE + "\tk\ts\t500\t1\t1\t0\t1\t0\t1\t0\t1\t0\t1\t0\t1\n",
+        assertEquals(id + "\te\t" + latest + "\t" + Long.MAX_VALUE + "\tk\ts\t500\t1\t1\t0\t1\t0\t1\t0\t1\t0\t1\t0\t1\n",
                 clickHouse.query("SELECT ingest_id, event_name, timestamp_ms, received_at_ms, key_id, site_id, tag_count,"
                         + " has_user_data, has_email, has_phone, has_first_name, has_last_name, has_city, has_country,"
                         + " has_ecommerce, has_value, has_currency, has_transaction_id, has_items FROM probr.events" + where));
-        assertEquals(ingestId + "\t0\tsuccess\t0\n" + ingestId + "\t499\ttimeout\t4294967295\n",
+        assertEquals(id + "\t0\tsuccess\t\\N\n" + id + "\t499\ttimeout\t4294967295\n",
                 clickHouse.query("SELECT ingest_id, tag_index, status, execution_ms FROM probr.tag_executions" + where
                         .replace(" FORMAT", " ORDER BY tag_index FORMAT")));
-        assertEquals("tag_batch\t0\t" + latest + "\tp\t" + Long.MAX_VALUE + "\t[]\t[]\t1\t2\t3\t4\t5\t6\t7\t8\t9\n",
+        assertEquals("tag_batch\t0\t" + latest + "\tp\t" + Long.MAX_VALUE + "\t['page_view','purchase']\t[3,"
+                        + Long.MAX_VALUE + "]\t1\t2\t3\t4\t5\t6\t7\t8\t9\n",
                 clickHouse.query("SELECT source, window_start_ms, window_end_ms, window_part, total_events,"
                         + " event_counts.event_name, event_counts.count, user_data_email, user_data_phone,"
                         + " user_data_address, user_data_total, ecommerce_value, ecommerce_currency,"
-                        + " ecommerce_transaction_id, ecommerce_items, ecommerce_total FROM probr.windows" + where));
+                        + " ecommerce_transaction_id, ecommerce_items, ecommerce_total FROM probr.windows" + where
+                        .replace(" FORMAT", " AND source = 'tag_batch' FORMAT")));
         assertEquals("tag_batch\tt\t1\t2\t3\t4\t" + Long.MAX_VALUE + "\t10\n", clickHouse.query(
                 "SELECT source, tag, success, failure, timeout, exception, total_exec_ms, count FROM probr.tag_windows" + where));
+    }
+
+    /** The kept RowBinary files load on 18.16 as the rows their .tsv expects (chDB checks the current engine). */
+    @Test
+    void theKeptRowBinaryFilesLoadAsTheirExpectedRows(LocalClickHouse server) throws Exception {
+        ClickHouseHttp clickHouse = migrated(server);
+        HttpClient http = HttpClient.newHttpClient();
+        for (TableInsert<?> insert : ProbrTables.ALL) {
+            String columns = String.join(", ", insert.columnNames());
+            String sql = "INSERT INTO " + insert.table() + " (" + columns + ") FORMAT RowBinary";
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(server.httpUrl() + "/?query="
+                            + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofFile(RowBinaryGoldenTest.DIR.resolve(insert.table() + ".bin")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(Files.readString(RowBinaryGoldenTest.DIR.resolve(insert.table() + ".tsv")),
+                    clickHouse.query("SELECT " + columns + " FROM " + insert.table() + " FINAL WHERE container_id = '"
+                            + RowBinaryGoldenTest.CONTAINER + "' ORDER BY " + columns + " FORMAT TabSeparated"),
+                    insert.table());
+        }
     }
 
     private static ClickHouseHttp migrated(LocalClickHouse server) throws Exception {
