@@ -2,6 +2,7 @@
 """Runs every ClickHouse migration and every documented analyst query on the current ClickHouse engine,
 in-process through chDB's libchdb.so (npm package @chdb/lib-linux-x64-gnu), so that the schema the tests
 check on 18.16 stays valid on the releases users deploy.  Usage: chdb_check.py LIBCHDB_SO REPO_ROOT"""
+import atexit
 import ctypes
 import pathlib
 import sys
@@ -23,9 +24,20 @@ lib.chdb_result_length.restype = ctypes.c_size_t
 lib.chdb_result_length.argtypes = [ctypes.c_void_p]
 lib.chdb_destroy_query_result.argtypes = [ctypes.c_void_p]
 
-data = tempfile.TemporaryDirectory(prefix="probr-chdb-")  # removed when the check ends, however it ends
-args = (ctypes.c_char_p * 2)(b"clickhouse", ("--path=" + data.name).encode())
-connection = ctypes.c_void_p.from_address(lib.chdb_connect(2, args)).value
+lib.chdb_close_conn.argtypes = [ctypes.c_void_p]
+
+workdir = tempfile.TemporaryDirectory(prefix="probr-chdb-")
+args = (ctypes.c_char_p * 2)(b"clickhouse", ("--path=" + workdir.name).encode())
+handle = lib.chdb_connect(2, args)
+connection = ctypes.c_void_p.from_address(handle).value
+
+
+@atexit.register
+def close():
+    """However the check ends: close the engine first, or it writes into its directory after the removal."""
+    lib.chdb_close_conn(handle)
+    workdir.cleanup()
+
 
 
 def query(sql, what):
