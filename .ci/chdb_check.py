@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Runs every ClickHouse migration and every documented analyst query on the current ClickHouse engine,
-in-process through chDB's libchdb.so (npm package @chdb/lib-linux-x64-gnu), so that the schema the tests
-check on 18.16 stays valid on the releases users deploy.  Usage: chdb_check.py LIBCHDB_SO REPO_ROOT"""
+"""Runs every ClickHouse migration and every documented analyst query on the current ClickHouse engine, and
+loads the sink's kept RowBinary, in-process through chDB's libchdb.so (npm package @chdb/lib-linux-x64-gnu), so
+that what the tests check on 18.16 stays valid on the releases users deploy.
+Usage: chdb_check.py LIBCHDB_SO REPO_ROOT"""
 import atexit
 import ctypes
 import pathlib
@@ -37,7 +38,6 @@ def close():
     """However the check ends: close the engine first, or it writes into its directory after the removal."""
     lib.chdb_close_conn(handle)
     workdir.cleanup()
-
 
 
 def query(sql, what):
