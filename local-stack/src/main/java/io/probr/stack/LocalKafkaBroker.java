@@ -160,8 +160,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private List<String> javaCommand(String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        // Timestamped lines, and GC pauses in a file of their own as Kafka's own scripts do: what it takes to
+        // line the broker up with a client's timeouts
         command.addAll(List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", brokerClasspath(), mainClass));
+                "-Xlog:gc:file=" + dir.resolve("gc.log") + ":time,uptime:filecount=2,filesize=10m",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSZ", "-cp", brokerClasspath(), mainClass));
         command.addAll(List.of(args));
         return command;
     }
