@@ -23,6 +23,7 @@ public final class AggregatorApp implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.WINDOWS, Topic.DLQ),
                     config.topicPartitions(), config.topicReplication(), 30_000);
+            ChangelogTopics.applyConfig(admin, config.applicationId(), 30_000);
         }
         streams = new KafkaStreams(WindowTopology.build(config.windows()), WindowTopology.streamsConfig(config));
         // Processing errors are infrastructure errors (bad input goes to the DLQ): a fresh thread resumes

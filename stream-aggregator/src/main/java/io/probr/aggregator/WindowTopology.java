@@ -41,10 +41,13 @@ public final class WindowTopology {
         // Map keys sorted: the same window always serialises to the same bytes, on every re-run.
         ObjectMapper mapper = ProbrJson.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         topology.addProcessor(PROCESSOR, () -> new WindowProcessor(spec, validator, mapper), SOURCE);
+        // Cached: a window changed by many events in one commit interval reaches its changelog once, not per event.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OPEN_WINDOWS_STORE),
-                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(ChangelogTopics.CONFIG),
+                PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STREAM_TIME_STORE),
-                Serdes.String(), Serdes.Long()), PROCESSOR);
+                Serdes.String(), Serdes.Long()).withCachingEnabled().withLoggingEnabled(ChangelogTopics.CONFIG),
+                PROCESSOR);
         topology.addSink(WINDOWS_SINK, Topic.WINDOWS.topicName(), new ByteArraySerializer(), new ByteArraySerializer(),
                 PROCESSOR);
         topology.addSink(DLQ_SINK, Topic.DLQ.topicName(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
