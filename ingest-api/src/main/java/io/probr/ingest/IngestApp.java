@@ -48,11 +48,16 @@ public final class IngestApp implements AutoCloseable {
         return server.port();
     }
 
-    /** Creates the edge's topics once Kafka answers; retried in the background so the edge starts without it. */
+    /**
+     * Creates the edge's topics once Kafka answers, retried in the background so the edge starts without it;
+     * {@code /readyz} answers 503 until then.
+     */
     private void ensureTopics(IngestConfig config) {
         try {
             TopicSetup.ensure(readiness.admin(), List.of(Topic.EVENTS, Topic.BATCHES),
                     config.topicPartitions(), config.topicReplication(), 5000);
+            publisher.loadMetadata(List.of(Topic.EVENTS.topicName(), Topic.BATCHES.topicName()));
+            readiness.topicsReady();
             log.info("topics {} and {} ready", Topic.EVENTS.topicName(), Topic.BATCHES.topicName());
         } catch (Exception e) {
             log.warn("could not ensure topics yet ({}); retrying in 5 s", e.toString());

@@ -3,6 +3,7 @@ package io.probr.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.probr.schemas.Topic;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;
 import java.net.http.HttpResponse;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,27 @@ class KafkaOutageIT {
         }
         if (broker != null) {
             broker.stop();
+        }
+    }
+
+    /** Ready means the topics exist: a load balancer may send traffic at once, and it must be publishable. */
+    @Test
+    void edgeStartedBeforeKafkaIsReadyOnlyOnceItsTopicsExist(@TempDir Path dir) throws Exception {
+        broker = LocalKafkaBroker.onFreePorts(dir.resolve("kafka"));
+        new TestKeys(dir.resolve("keys.json")).add("shop");
+        app = new IngestApp(IngestConfig.fromEnv(Map.of(
+                "PROBR_EDGE_HOST", "127.0.0.1", "PROBR_EDGE_PORT", "0",
+                "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString())));
+        EdgeClient edge = new EdgeClient(app.port());
+        assertEquals(503, edge.get("/readyz").statusCode());
+
+        broker.start();
+        Poll.until("the edge ready", Duration.ofSeconds(60), () -> edge.get("/readyz").statusCode() == 200);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            Set<String> topics = admin.listTopics().names().get();
+            assertTrue(topics.containsAll(List.of(Topic.EVENTS.topicName(), Topic.BATCHES.topicName())),
+                    "ready with topics " + topics);
         }
     }
 
@@ -59,7 +83,8 @@ class KafkaOutageIT {
 
         broker.start();
         Poll.until("edge publishing again", Duration.ofSeconds(60), () -> edge.ingest(key, event).statusCode() == 200);
-        assertEquals(200, edge.get("/readyz").statusCode());
+        // a topic setup the outage interrupted is retried every 5 s: readiness may follow publishing by that much
+        Poll.until("edge ready again", Duration.ofSeconds(15), () -> edge.get("/readyz").statusCode() == 200);
         try (TopicRecords topics = new TopicRecords(broker.bootstrapServers())) {
             Map<TopicPartition, Long> before = topics.endOffsets();
             assertEquals(200, edge.ingest(key, event).statusCode());

@@ -28,7 +28,7 @@ public final class RateLimiter {
         double rate = key.ratePerSecond() != null && key.ratePerSecond() > 0 ? key.ratePerSecond() : defaultRate;
         int burst = key.burst() != null && key.burst() > 0 ? key.burst() : defaultBurst;
         Bucket bucket = buckets.computeIfAbsent(key.id(), id -> new Bucket(burst, nanoClock.getAsLong()));
-        return bucket.acquire(rate, burst, nanoClock.getAsLong());
+        return bucket.acquire(rate, burst, nanoClock);
     }
 
     private static final class Bucket {
@@ -40,9 +40,17 @@ public final class RateLimiter {
             this.lastNanos = now;
         }
 
-        synchronized long acquire(double rate, int burst, long now) {
-            tokens = Math.min(burst, tokens + (now - lastNanos) * rate / TimeUnit.SECONDS.toNanos(1));
-            lastNanos = now;
+        /**
+         * Reads the clock under the lock: a reading taken before it, older than the last holder's, took tokens
+         * back, and a fresh edge under a burst (threads waiting long for the lock) answered 429 to a key
+         * allowed a million a second. An older reading still refills nothing rather than taking back.
+         */
+        synchronized long acquire(double rate, int burst, LongSupplier clock) {
+            long now = clock.getAsLong();
+            if (now > lastNanos) {
+                tokens = Math.min(burst, tokens + (now - lastNanos) * rate / TimeUnit.SECONDS.toNanos(1));
+                lastNanos = now;
+            }
             if (tokens >= 1) {
                 tokens -= 1;
                 return 0;

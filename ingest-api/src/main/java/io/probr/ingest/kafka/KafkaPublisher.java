@@ -1,5 +1,6 @@
 package io.probr.ingest.kafka;
 
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,6 +29,14 @@ public final class KafkaPublisher implements AutoCloseable {
             acked.completeExceptionally(e);
         }
         return acked;
+    }
+
+    /**
+     * Fetches the topics' partitions into the producer now. Otherwise the first requests after a start each wait
+     * in {@code send()} for them, on a cold JVM, while more arrive.
+     */
+    public void loadMetadata(Collection<String> topics) {
+        topics.forEach(producer::partitionsFor);
     }
 
     @Override

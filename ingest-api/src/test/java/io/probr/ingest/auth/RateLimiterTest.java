@@ -36,6 +36,17 @@ class RateLimiterTest {
     }
 
     @Test
+    void anOlderClockReadingTakesNoTokensBack() {
+        ApiKey key = key("a", null, null);
+        now.set(TimeUnit.SECONDS.toNanos(10));
+        assertEquals(0, limiter.acquire(key));
+        now.set(TimeUnit.SECONDS.toNanos(9));
+        assertEquals(0, limiter.acquire(key));
+        assertEquals(0, limiter.acquire(key));
+        assertEquals(1, limiter.acquire(key));
+    }
+
+    @Test
     void keysHaveSeparateBucketsAndTheirOwnRates() {
         ApiKey slow = key("slow", 0.1, 1);
         assertEquals(0, limiter.acquire(slow));
