@@ -20,9 +20,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * The changelog topics behind the aggregator's stores. The stores are in memory, so every start restores them
  * from these topics, and compaction never touches a log's active segment: with Kafka's 1 GB segments the local
- * stack's changelogs had grown to 2.5 GB, minutes of both cores to read back after each restart while the edge
- * timed out. Small, time-bounded segments keep the part left to compact to about one segment; what the stores
- * hold once compacted is only the open windows.
+ * stack's changelogs had grown to 2.5 GB, 40 s and more of both cores to read back after each restart. Small,
+ * time-bounded segments keep the part left to compact to about one segment; what the stores hold once compacted
+ * is only the open windows.
  */
 final class ChangelogTopics {
     static final Map<String, String> CONFIG = Map.of(
