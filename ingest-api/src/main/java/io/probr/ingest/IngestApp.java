@@ -4,9 +4,11 @@ import io.javalin.Javalin;
 import io.probr.ingest.auth.KeyStore;
 import io.probr.ingest.auth.RateLimiter;
 import io.probr.ingest.http.EdgeServer;
+import io.probr.ingest.kafka.IngestRecords;
 import io.probr.ingest.kafka.KafkaPublisher;
 import io.probr.ingest.kafka.KafkaReadiness;
 import io.probr.ingest.metrics.EdgeMetrics;
+import io.probr.ingest.warmup.EdgeWarmup;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
 import java.util.List;
@@ -39,7 +41,7 @@ public final class IngestApp implements AutoCloseable {
         topicSetup.execute(() -> ensureTopics(config));
         server = EdgeServer.create(new EdgeServer.Dependencies(keys,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
-                publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(), config.publishTimeoutMs()));
+                IngestRecords.forPipeline(), publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(), config.publishTimeoutMs()));
         server.start(config.host(), config.port());
         log.info("edge listening on {}:{}", config.host(), server.port());
     }
@@ -49,19 +51,36 @@ public final class IngestApp implements AutoCloseable {
     }
 
     /**
-     * Creates the edge's topics once Kafka answers, retried in the background so the edge starts without it;
-     * {@code /readyz} answers 503 until then.
+     * Creates the edge's topics once Kafka answers, retried in the background so the edge starts without it, then
+     * warms the edge up; {@code /readyz} answers 503 until both are done.
      */
     private void ensureTopics(IngestConfig config) {
+        List<Topic> topics = config.warmupSeconds() > 0
+                ? List.of(Topic.EVENTS, Topic.BATCHES, Topic.EDGE_WARMUP)
+                : List.of(Topic.EVENTS, Topic.BATCHES);
         try {
-            TopicSetup.ensure(readiness.admin(), List.of(Topic.EVENTS, Topic.BATCHES),
-                    config.topicPartitions(), config.topicReplication(), 5000);
+            TopicSetup.ensure(readiness.admin(), topics, config.topicPartitions(), config.topicReplication(), 5000);
             publisher.loadMetadata(List.of(Topic.EVENTS.topicName(), Topic.BATCHES.topicName()));
-            readiness.topicsReady();
-            log.info("topics {} and {} ready", Topic.EVENTS.topicName(), Topic.BATCHES.topicName());
+            log.info("topics {} ready", topics.stream().map(Topic::topicName).toList());
         } catch (Exception e) {
             log.warn("could not ensure topics yet ({}); retrying in 5 s", e.toString());
             topicSetup.schedule(() -> ensureTopics(config), 5, TimeUnit.SECONDS);
+            return;
+        }
+        if (config.warmupSeconds() > 0) {
+            warmUp(config);
+        }
+        readiness.started();
+    }
+
+    /** Best effort: an edge whose warm-up failed still serves, only slowly at first. */
+    private void warmUp(IngestConfig config) {
+        try {
+            new EdgeWarmup(config, readiness).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("warm-up failed, serving without it: {}", e.toString());
         }
     }
 

@@ -21,6 +21,7 @@ public record IngestConfig(
         long publishTimeoutMs,
         int topicPartitions,
         short topicReplication,
+        int warmupSeconds,
         Map<String, String> producerOverrides) {
 
     public static final String PRODUCER_PREFIX = "PROBR_KAFKA_PRODUCER_";
@@ -39,6 +40,7 @@ public record IngestConfig(
                 e.integer("PROBR_PUBLISH_TIMEOUT_MS", 4000, 500, 9000),
                 e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
                 (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
+                e.integer("PROBR_EDGE_WARMUP_SECONDS", 30, 0, 600),
                 e.withPrefix(PRODUCER_PREFIX));
         return config;
     }
@@ -73,6 +75,6 @@ public record IngestConfig(
         return "IngestConfig[host=" + host + ", port=" + port + ", kafka=" + bootstrapServers + ", keysFile=" + keysFile
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
                 + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", topics=" + topicPartitions
-                + "x" + topicReplication + ", producerOverrides=" + producerOverrides.keySet() + "]";
+                + "x" + topicReplication + ", warmupSeconds=" + warmupSeconds + ", producerOverrides=" + producerOverrides.keySet() + "]";
     }
 }

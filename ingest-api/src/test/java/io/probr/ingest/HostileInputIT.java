@@ -54,7 +54,7 @@ class HostileInputIT {
         try (IngestApp app = new IngestApp(IngestConfig.fromEnv(Map.of("PROBR_EDGE_HOST", "127.0.0.1",
                 "PROBR_EDGE_PORT", "0", "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                 "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_RATE_PER_SECOND", "1000000",
-                "PROBR_RATE_BURST", "1000000")));
+                "PROBR_RATE_BURST", "1000000", "PROBR_EDGE_WARMUP_SECONDS", "0")));
              TopicRecords topics = new TopicRecords(broker.bootstrapServers())) {
             EdgeClient edge = new EdgeClient(app.port());
             Poll.until("topics created", () -> topics.endOffsets().size() == 6);

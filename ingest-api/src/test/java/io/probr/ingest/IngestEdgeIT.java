@@ -62,7 +62,8 @@ class IngestEdgeIT {
                 "PROBR_EDGE_PORT", "0",
                 "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                 "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(),
-                "PROBR_KEYS_RELOAD_MS", "100")));
+                "PROBR_KEYS_RELOAD_MS", "100",
+                "PROBR_EDGE_WARMUP_SECONDS", "0")));
         edge = new EdgeClient(app.port());
         topics = new TopicRecords(broker.bootstrapServers());
         Poll.until("topics created", () -> {

@@ -42,7 +42,7 @@ class KafkaOutageIT {
         app = new IngestApp(IngestConfig.fromEnv(Map.of(
                 "PROBR_EDGE_HOST", "127.0.0.1", "PROBR_EDGE_PORT", "0",
                 "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString())));
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_EDGE_WARMUP_SECONDS", "0")));
         EdgeClient edge = new EdgeClient(app.port());
         assertEquals(503, edge.get("/readyz").statusCode());
 
@@ -64,7 +64,7 @@ class KafkaOutageIT {
         app = new IngestApp(IngestConfig.fromEnv(Map.of(
                 "PROBR_EDGE_HOST", "127.0.0.1", "PROBR_EDGE_PORT", "0",
                 "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString())));
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_EDGE_WARMUP_SECONDS", "0")));
         EdgeClient edge = new EdgeClient(app.port());
         byte[] event = IngestEdgeIT.perEvent("GTM-OUTAGE").getBytes(StandardCharsets.UTF_8);
         Poll.until("edge publishing", () -> edge.ingest(key, event).statusCode() == 200);

@@ -59,7 +59,7 @@ class EdgeToClickHouseIT {
         long before = System.currentTimeMillis();
         try (IngestApp edge = new IngestApp(IngestConfig.fromEnv(Map.of("PROBR_EDGE_HOST", "127.0.0.1",
                 "PROBR_EDGE_PORT", "0", "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString())));
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_EDGE_WARMUP_SECONDS", "0")));
              AggregatorApp aggregator = new AggregatorApp(AggregatorConfig.fromEnv(Map.of(
                      "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(), "PROBR_AGGREGATOR_APPLICATION_ID", app,
                      "PROBR_AGGREGATOR_STATE_DIR", dir.resolve("state").toString(), "PROBR_WINDOW_GRACE_MS", "5000")));

@@ -49,7 +49,7 @@ class EdgeToWindowsIT {
                 .write(dir.resolve("keys.json"));
         try (IngestApp edge = new IngestApp(IngestConfig.fromEnv(Map.of("PROBR_EDGE_HOST", "127.0.0.1",
                 "PROBR_EDGE_PORT", "0", "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString())));
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_EDGE_WARMUP_SECONDS", "0")));
              AggregatorApp aggregator = new AggregatorApp(AggregatorConfig.fromEnv(Map.of(
                      "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                      "PROBR_AGGREGATOR_STATE_DIR", dir.resolve("state").toString(),

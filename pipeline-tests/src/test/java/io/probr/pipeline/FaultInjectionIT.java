@@ -78,6 +78,8 @@ class FaultInjectionIT {
             env.put("PROBR_CLICKHOUSE_USER", "default");
             env.put("PROBR_CLICKHOUSE_PASSWORD", "");
             env.put("PROBR_KAFKA_STREAMS_SESSION_TIMEOUT_MS", "6000");
+            // short, but through every restart of the edge: ready only after it
+            env.put("PROBR_EDGE_WARMUP_SECONDS", "3");
             env.put("PROBR_KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000");
             try (JavaProcess edge = new JavaProcess("io.probr.ingest.IngestApp", env, dir.resolve("edge.log"));
                  JavaProcess aggregator = new JavaProcess("io.probr.aggregator.AggregatorApp", env, dir.resolve("aggregator.log"));

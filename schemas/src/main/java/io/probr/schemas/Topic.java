@@ -1,5 +1,7 @@
 package io.probr.schemas;
 
+import java.util.Map;
+
 /** The Kafka topics of the pipeline. Each is keyed by {@code container_id}. */
 public enum Topic {
     /** Per-event payloads, the raw JSON bytes as received by the edge. */
@@ -9,7 +11,12 @@ public enum Topic {
     /** Windows computed by the stream-aggregator, in the batched shape. */
     WINDOWS("probr.windows.v1"),
     /** Records a consumer could not process, with the reason in headers. */
-    DLQ("probr.dlq.v1");
+    DLQ("probr.dlq.v1"),
+    /**
+     * What the edge posts to itself while it warms up, before it says ready; read by nobody, kept an hour. Its
+     * own topic, so no warm-up record can reach the pipeline's.
+     */
+    EDGE_WARMUP("probr.edge-warmup.v1", Map.of("retention.ms", "3600000", "segment.ms", "3600000"));
 
     /**
      * Largest record value a topic accepts: the edge's 1 MiB body limit plus headroom for headers and
@@ -19,9 +26,20 @@ public enum Topic {
     public static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
     private final String topicName;
+    private final Map<String, String> configs;
 
     Topic(String topicName) {
+        this(topicName, Map.of());
+    }
+
+    Topic(String topicName, Map<String, String> configs) {
         this.topicName = topicName;
+        this.configs = configs;
+    }
+
+    /** Topic settings beyond the ones every topic gets ({@link TopicSetup}); empty for the broker's defaults. */
+    public Map<String, String> configs() {
+        return configs;
     }
 
     public String topicName() {

@@ -28,16 +28,26 @@ public final class TopicSetup {
 
     public static void ensure(Admin admin, Collection<Topic> topics, int partitions, short replication,
                               long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException {
-        ensureNamed(admin, topics.stream().map(Topic::topicName).toList(), partitions, replication, timeoutMs);
+        create(admin, topics.stream().map(t -> newTopic(t.topicName(), partitions, replication, t.configs())).toList(),
+                timeoutMs);
     }
 
     static void ensureNamed(Admin admin, List<String> topicNames, int partitions, short replication, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
+        create(admin, topicNames.stream().map(name -> newTopic(name, partitions, replication, Map.of())).toList(),
+                timeoutMs);
+    }
+
+    private static NewTopic newTopic(String name, int partitions, short replication, Map<String, String> configs) {
+        Map<String, String> all = new HashMap<>(configs);
+        all.put("max.message.bytes", Integer.toString(Topic.MAX_MESSAGE_BYTES));
+        return new NewTopic(name, partitions, replication).configs(all);
+    }
+
+    private static void create(Admin admin, List<NewTopic> wanted, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        List<NewTopic> wanted = topicNames.stream()
-                .map(name -> new NewTopic(name, partitions, replication)
-                        .configs(Map.of("max.message.bytes", Integer.toString(Topic.MAX_MESSAGE_BYTES))))
-                .toList();
+        List<String> topicNames = wanted.stream().map(NewTopic::name).toList();
         for (var result : admin.createTopics(wanted).values().values()) {
             try {
                 result.get(timeoutMs, TimeUnit.MILLISECONDS);

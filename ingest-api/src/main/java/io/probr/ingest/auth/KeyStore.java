@@ -38,6 +38,17 @@ public final class KeyStore implements AutoCloseable {
         reloader.scheduleWithFixedDelay(this::reloadIfChanged, reloadIntervalMs, reloadIntervalMs, TimeUnit.MILLISECONDS);
     }
 
+    private KeyStore(KeyFile file) {
+        this.path = null;
+        this.reloader = null;
+        this.snapshot = snapshotOf(file);
+    }
+
+    /** Keys that live in memory only, never written or reloaded: the edge's warm-up key. */
+    public static KeyStore inMemory(KeyFile file) {
+        return new KeyStore(file);
+    }
+
     public AuthResult authenticate(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return new AuthResult.Unauthorized("missing key");
@@ -67,6 +78,9 @@ public final class KeyStore implements AutoCloseable {
 
     /** Re-reads the file now if it changed; the scheduled reload calls this too. */
     public void reloadIfChanged() {
+        if (path == null) {
+            return;
+        }
         try {
             if (!MessageDigest.isEqual(digest(), loadedDigest)) {
                 load();
@@ -78,15 +92,18 @@ public final class KeyStore implements AutoCloseable {
 
     private void load() throws IOException {
         byte[] digest = digest();
-        KeyFile file = KeyFile.read(path);
+        snapshot = snapshotOf(KeyFile.read(path));
+        loadedDigest = digest;
+        log.info("loaded {} ingestion keys from {}", size(), path);
+    }
+
+    private static Snapshot snapshotOf(KeyFile file) {
         Map<String, ApiKey> byId = new HashMap<>();
         for (KeyFile.Entry entry : file.keys()) {
             ApiKey key = entry.toApiKey();
             byId.put(key.id(), key);
         }
-        snapshot = new Snapshot(Map.copyOf(byId), file);
-        loadedDigest = digest;
-        log.info("loaded {} ingestion keys from {}", byId.size(), path);
+        return new Snapshot(Map.copyOf(byId), file);
     }
 
     /** Content, not modification time: two writes within the file system's clock tick must both be seen. */
@@ -96,6 +113,8 @@ public final class KeyStore implements AutoCloseable {
 
     @Override
     public void close() {
-        reloader.shutdownNow();
+        if (reloader != null) {
+            reloader.shutdownNow();
+        }
     }
 }

@@ -24,9 +24,9 @@ public final class EdgeServer {
     private static final ObjectMapper JSON = ProbrJson.newMapper();
 
     /** What the routes need; built and owned by the caller, which also closes it. */
-    public record Dependencies(KeyStore keys, RateLimiter rateLimiter, KafkaPublisher publisher,
-                               KafkaReadiness readiness, EdgeMetrics metrics, int maxBodyBytes,
-                               long publishTimeoutMs) {
+    public record Dependencies(KeyStore keys, RateLimiter rateLimiter, IngestRecords records,
+                               KafkaPublisher publisher, KafkaReadiness readiness, EdgeMetrics metrics,
+                               int maxBodyBytes, long publishTimeoutMs) {
     }
 
     private EdgeServer() {
@@ -34,7 +34,7 @@ public final class EdgeServer {
 
     public static Javalin create(Dependencies deps) {
         IngestHandler ingest = new IngestHandler(new BodyReader(deps.maxBodyBytes()), new PayloadValidator(),
-                new IngestRecords(), deps.publisher(), deps.metrics(), deps.publishTimeoutMs());
+                deps.records(), deps.publisher(), deps.metrics(), deps.publishTimeoutMs());
         AuthFilter auth = new AuthFilter(deps.keys(), deps.rateLimiter());
         return Javalin.create(config -> {
             config.http.compressionStrategy = CompressionStrategy.NONE;
@@ -48,7 +48,8 @@ public final class EdgeServer {
                 if (deps.readiness().isReady()) {
                     ok(ctx);
                 } else {
-                    ctx.status(503).contentType("application/json").result("{\"status\":\"kafka_unreachable\"}");
+                    String status = deps.readiness().hasStarted() ? "kafka_unreachable" : "starting";
+                    ctx.status(503).contentType("application/json").result("{\"status\":\"" + status + "\"}");
                 }
             });
             config.routes.get("/metrics", ctx -> {

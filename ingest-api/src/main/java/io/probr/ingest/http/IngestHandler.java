@@ -8,7 +8,6 @@ import io.probr.ingest.kafka.KafkaPublisher;
 import io.probr.ingest.metrics.EdgeMetrics;
 import io.probr.schemas.ParsedPayload;
 import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.Topic;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -73,10 +72,10 @@ final class IngestHandler implements Handler {
         }
         if (parsed instanceof ParsedPayload.Batched batched) {
             String containerId = allowed(key, batched.payload().containerId());
-            return records.create(Topic.BATCHES, containerId, body, key, receivedAtMs);
+            return records.batched(containerId, body, key, receivedAtMs);
         }
         String containerId = allowed(key, ((ParsedPayload.PerEvent) parsed).payload().containerId());
-        return records.create(Topic.EVENTS, containerId, body, key, receivedAtMs);
+        return records.perEvent(containerId, body, key, receivedAtMs);
     }
 
     private static String allowed(ApiKey key, String containerId) {

@@ -14,9 +14,34 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class IngestRecords {
     private final TimeBasedEpochGenerator ingestIds = Generators.timeBasedEpochGenerator();
+    private final Topic perEventTopic;
+    private final Topic batchedTopic;
 
-    public ProducerRecord<byte[], byte[]> create(Topic topic, String containerId, byte[] body, ApiKey key,
-                                                 long receivedAtMs) {
+    private IngestRecords(Topic perEventTopic, Topic batchedTopic) {
+        this.perEventTopic = perEventTopic;
+        this.batchedTopic = batchedTopic;
+    }
+
+    /** Records for the pipeline's topics. */
+    public static IngestRecords forPipeline() {
+        return new IngestRecords(Topic.EVENTS, Topic.BATCHES);
+    }
+
+    /** Records for the edge's warm-up topic, whatever their shape. */
+    public static IngestRecords forWarmup() {
+        return new IngestRecords(Topic.EDGE_WARMUP, Topic.EDGE_WARMUP);
+    }
+
+    public ProducerRecord<byte[], byte[]> perEvent(String containerId, byte[] body, ApiKey key, long receivedAtMs) {
+        return create(perEventTopic, containerId, body, key, receivedAtMs);
+    }
+
+    public ProducerRecord<byte[], byte[]> batched(String containerId, byte[] body, ApiKey key, long receivedAtMs) {
+        return create(batchedTopic, containerId, body, key, receivedAtMs);
+    }
+
+    private ProducerRecord<byte[], byte[]> create(Topic topic, String containerId, byte[] body, ApiKey key,
+                                                  long receivedAtMs) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.topicName(),
                 containerId.getBytes(StandardCharsets.UTF_8), body);
         record.headers()

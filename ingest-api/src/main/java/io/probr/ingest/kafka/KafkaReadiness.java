@@ -6,24 +6,31 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
-/** Answers whether the edge's topics are set up and the broker is reachable now, within {@code timeoutMs}. */
+/**
+ * Answers whether the edge has started (its topics set up, its warm-up over) and the broker is reachable now,
+ * within {@code timeoutMs}.
+ */
 public final class KafkaReadiness implements AutoCloseable {
     private final Admin admin;
     private final int timeoutMs;
-    private volatile boolean topicsReady;
+    private volatile boolean started;
 
     public KafkaReadiness(Admin admin, int timeoutMs) {
         this.admin = admin;
         this.timeoutMs = timeoutMs;
     }
 
-    /** The topics exist and the producer knows their partitions. */
-    public void topicsReady() {
-        topicsReady = true;
+    /** The topics exist, the producer knows their partitions, and the warm-up is over. */
+    public void started() {
+        started = true;
+    }
+
+    public boolean hasStarted() {
+        return started;
     }
 
     public boolean isReady() {
-        if (!topicsReady) {
+        if (!started) {
             return false;
         }
         try {
