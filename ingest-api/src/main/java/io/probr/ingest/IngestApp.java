@@ -76,7 +76,7 @@ public final class IngestApp implements AutoCloseable {
     /** Best effort: an edge whose warm-up failed still serves, only slowly at first. */
     private void warmUp(IngestConfig config) {
         try {
-            new EdgeWarmup(config, readiness).run();
+            new EdgeWarmup(config, publisher, readiness).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,24 +39,27 @@ import org.slf4j.LoggerFactory;
  * or too late for the tag for the whole first 20 s, while the same edge, warm, answered every one (issue 6).
  *
  * <p>So the edge first posts the seed payloads to a private instance of itself: the same classes (Jetty, the auth
- * filter, the validator, the producer and its I/O thread, which answers the requests), a key that only this process
- * knows and holds in memory, and its own topic, {@link Topic#EDGE_WARMUP}, so
- * no warm-up record reaches the pipeline. It stops once a round leaves the JIT compiler nearly idle, or at the
- * configured limit.
+ * filter, the validator) and the edge's own producer, whose I/O thread answers the requests; a key that only this
+ * process knows and holds in memory; and a topic of its own, {@link Topic#EDGE_WARMUP}, so no warm-up record
+ * reaches the pipeline. It stops once the JIT compiler has settled ({@link JitSettling}), or at the configured limit.
  */
 public final class EdgeWarmup {
     private static final Logger log = LoggerFactory.getLogger(EdgeWarmup.class);
     private static final long ROUND_MS = 1000;
     private static final int CONCURRENCY = 16;
-    private static final int MIN_ROUNDS = 3;
-    /** Share of a round's wall time the compiler may still use once the JIT counts as settled. */
-    private static final double SETTLED_COMPILE_SHARE = 0.1;
 
     private final IngestConfig config;
+    private final KafkaPublisher publisher;
     private final KafkaReadiness readiness;
 
-    public EdgeWarmup(IngestConfig config, KafkaReadiness readiness) {
+    /**
+     * {@code publisher} is the edge's own: its first send waits for a producer id and its connections, which the
+     * warm-up's records then pay for, not the first real requests (with a producer of its own the warm-up left that
+     * for them, and the first 46 records of a burst expired waiting).
+     */
+    public EdgeWarmup(IngestConfig config, KafkaPublisher publisher, KafkaReadiness readiness) {
         this.config = config;
+        this.publisher = publisher;
         this.readiness = readiness;
     }
 
@@ -65,17 +67,11 @@ public final class EdgeWarmup {
     public record Result(int requests, long millis, Map<Integer, Integer> answers, List<Long> compileMsPerRound) {
     }
 
-    /** Whether a round that took {@code wallMs} with {@code compileMs} of JIT compilation leaves the JIT settled. */
-    static boolean settled(int round, long compileMs, long wallMs) {
-        return round >= MIN_ROUNDS && compileMs < SETTLED_COMPILE_SHARE * wallMs;
-    }
-
     public Result run() throws InterruptedException {
         String key = new KeyCodec().newKey();
         KeyStore keys = KeyStore.inMemory(new KeyFile(Map.of(), List.of(new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "probr-edge-warmup", false, null, 1e9, 1_000_000,
                 null, "the edge's warm-up"))));
-        KafkaPublisher publisher = new KafkaPublisher(new KafkaProducer<>(config.producerProperties()));
         Javalin server = null;
         try {
             publisher.loadMetadata(List.of(Topic.EDGE_WARMUP.topicName()));
@@ -91,7 +87,6 @@ public final class EdgeWarmup {
             if (server != null) {
                 server.stop();
             }
-            publisher.close();
             keys.close();
         }
     }
@@ -107,8 +102,9 @@ public final class EdgeWarmup {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(config.warmupSeconds());
+        JitSettling jitSettling = new JitSettling();
         int sent = 0;
-        for (int round = 1; System.nanoTime() < deadline; round++) {
+        while (System.nanoTime() < deadline) {
             long roundStart = System.nanoTime();
             long compiledBefore = jitTimed ? jit.getTotalCompilationTime() : 0;
             long roundEnd = Math.min(deadline, roundStart + TimeUnit.MILLISECONDS.toNanos(ROUND_MS));
@@ -124,7 +120,7 @@ public final class EdgeWarmup {
             }
             long compileMs = jitTimed ? jit.getTotalCompilationTime() - compiledBefore : -1;
             compileMsPerRound.add(compileMs);
-            if (jitTimed && settled(round, compileMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart))) {
+            if (jitTimed && jitSettling.roundDone(compileMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart))) {
                 break;
             }
         }
