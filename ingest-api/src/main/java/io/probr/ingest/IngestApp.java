@@ -41,7 +41,8 @@ public final class IngestApp implements AutoCloseable {
         topicSetup.execute(() -> ensureTopics(config));
         server = EdgeServer.create(new EdgeServer.Dependencies(keys,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
-                IngestRecords.forPipeline(), publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(), config.publishTimeoutMs()));
+                IngestRecords.forPipeline(), publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(),
+                config.publishTimeoutMs()));
         server.start(config.host(), config.port());
         log.info("edge listening on {}:{}", config.host(), server.port());
     }

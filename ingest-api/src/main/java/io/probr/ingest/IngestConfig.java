@@ -75,6 +75,7 @@ public record IngestConfig(
         return "IngestConfig[host=" + host + ", port=" + port + ", kafka=" + bootstrapServers + ", keysFile=" + keysFile
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
                 + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", topics=" + topicPartitions
-                + "x" + topicReplication + ", warmupSeconds=" + warmupSeconds + ", producerOverrides=" + producerOverrides.keySet() + "]";
+                + "x" + topicReplication + ", warmupSeconds=" + warmupSeconds
+                + ", producerOverrides=" + producerOverrides.keySet() + "]";
     }
 }

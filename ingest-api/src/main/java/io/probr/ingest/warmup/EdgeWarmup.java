@@ -53,9 +53,8 @@ public final class EdgeWarmup {
     private final KafkaReadiness readiness;
 
     /**
-     * {@code publisher} is the edge's own: its first send waits for a producer id and its connections, which the
-     * warm-up's records then pay for, not the first real requests (with a producer of its own the warm-up left that
-     * for them, and the first 46 records of a burst expired waiting).
+     * {@code publisher} is the edge's own: its first send waits for a producer id and opens its connections, better
+     * paid for by the warm-up than by the first real requests.
      */
     public EdgeWarmup(IngestConfig config, KafkaPublisher publisher, KafkaReadiness readiness) {
         this.config = config;
@@ -69,9 +68,10 @@ public final class EdgeWarmup {
 
     public Result run() throws InterruptedException {
         String key = new KeyCodec().newKey();
-        KeyStore keys = KeyStore.inMemory(new KeyFile(Map.of(), List.of(new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
+        KeyFile.Entry entry = new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "probr-edge-warmup", false, null, 1e9, 1_000_000,
-                null, "the edge's warm-up"))));
+                null, "the edge's warm-up");
+        KeyStore keys = KeyStore.inMemory(new KeyFile(Map.of(), List.of(entry)));
         Javalin server = null;
         try {
             publisher.loadMetadata(List.of(Topic.EDGE_WARMUP.topicName()));
@@ -119,8 +119,9 @@ public final class EdgeWarmup {
                 });
             }
             long compileMs = jitTimed ? jit.getTotalCompilationTime() - compiledBefore : -1;
+            long roundMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart);
             compileMsPerRound.add(compileMs);
-            if (jitTimed && jitSettling.roundDone(compileMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart))) {
+            if (jitTimed && jitSettling.roundDone(compileMs, roundMs)) {
                 break;
             }
         }
