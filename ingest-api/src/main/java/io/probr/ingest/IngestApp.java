@@ -59,10 +59,11 @@ public final class IngestApp implements AutoCloseable {
         List<Topic> topics = config.warmupSeconds() > 0
                 ? List.of(Topic.EVENTS, Topic.BATCHES, Topic.EDGE_WARMUP)
                 : List.of(Topic.EVENTS, Topic.BATCHES);
+        List<String> names = topics.stream().map(Topic::topicName).toList();
         try {
             TopicSetup.ensure(readiness.admin(), topics, config.topicPartitions(), config.topicReplication(), 5000);
-            publisher.loadMetadata(List.of(Topic.EVENTS.topicName(), Topic.BATCHES.topicName()));
-            log.info("topics {} ready", topics.stream().map(Topic::topicName).toList());
+            publisher.loadMetadata(names);
+            log.info("topics {} ready", names);
         } catch (Exception e) {
             log.warn("could not ensure topics yet ({}); retrying in 5 s", e.toString());
             topicSetup.schedule(() -> ensureTopics(config), 5, TimeUnit.SECONDS);

@@ -62,11 +62,7 @@ public final class EdgeWarmup {
         this.readiness = readiness;
     }
 
-    /** What the warm-up did, for the log. */
-    public record Result(int requests, long millis, Map<Integer, Integer> answers, List<Long> compileMsPerRound) {
-    }
-
-    public Result run() throws InterruptedException {
+    public void run() throws InterruptedException {
         String key = new KeyCodec().newKey();
         KeyFile.Entry entry = new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "probr-edge-warmup", false, null, 1e9, 1_000_000,
@@ -74,7 +70,6 @@ public final class EdgeWarmup {
         KeyStore keys = KeyStore.inMemory(new KeyFile(Map.of(), List.of(entry)));
         Javalin server = null;
         try {
-            publisher.loadMetadata(List.of(Topic.EDGE_WARMUP.topicName()));
             server = EdgeServer.create(new EdgeServer.Dependencies(keys,
                     new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
                     IngestRecords.forWarmup(), publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(),
@@ -82,7 +77,7 @@ public final class EdgeWarmup {
             server.start("127.0.0.1", 0);
             log.info("warming up for at most {} s on a private instance at 127.0.0.1:{}", config.warmupSeconds(),
                     server.port());
-            return post(URI.create("http://127.0.0.1:" + server.port() + "/ingest"), key);
+            post(URI.create("http://127.0.0.1:" + server.port() + "/ingest"), key);
         } finally {
             if (server != null) {
                 server.stop();
@@ -91,7 +86,7 @@ public final class EdgeWarmup {
         }
     }
 
-    private Result post(URI ingest, String key) throws InterruptedException {
+    private void post(URI ingest, String key) throws InterruptedException {
         List<byte[]> bodies = List.of(example("per-event"), example("per-event-minimal"), example("per-event"),
                 example("batched"));
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -126,11 +121,9 @@ public final class EdgeWarmup {
             }
         }
         inFlight.tryAcquire(CONCURRENCY, 15, TimeUnit.SECONDS);
-        Result result = new Result(sent, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                new TreeMap<>(answers), compileMsPerRound);
         log.info("warm-up: {} requests in {} ms, answers {} (-1: no answer), JIT compile ms per round {}",
-                result.requests(), result.millis(), result.answers(), result.compileMsPerRound());
-        return result;
+                sent, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), new TreeMap<>(answers),
+                compileMsPerRound);
     }
 
     private static byte[] example(String name) {
