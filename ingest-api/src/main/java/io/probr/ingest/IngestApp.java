@@ -39,9 +39,11 @@ public final class IngestApp implements AutoCloseable {
                 "request.timeout.ms", 2000, "default.api.timeout.ms", 2000)), 1000);
         topicSetup = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "topic-setup"));
         topicSetup.execute(() -> ensureTopics(config));
+        EdgeMetrics metrics = new EdgeMetrics();
+        metrics.watchProducer(publisher::metrics);
         server = EdgeServer.create(new EdgeServer.Dependencies(keys,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
-                IngestRecords.forPipeline(), publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(),
+                IngestRecords.forPipeline(), publisher, readiness, metrics, config.maxBodyBytes(),
                 config.publishTimeoutMs()));
         server.start(config.host(), config.port());
         log.info("edge listening on {}:{}", config.host(), server.port());

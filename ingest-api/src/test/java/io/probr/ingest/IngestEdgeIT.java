@@ -24,6 +24,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -317,6 +319,12 @@ class IngestEdgeIT {
         assertTrue(metrics.contains("probr_edge_requests_total{path=\"/ingest\",status=\"200\"}"), metrics);
         assertTrue(metrics.contains("probr_edge_publish_seconds_count"), metrics);
         assertTrue(metrics.contains("probr_edge_kafka_errors_total"), metrics);
+        // the producer's view: one request answered, so its latency maximum is a number above zero
+        Matcher latency = Pattern.compile("(?m)^probr_edge_kafka_request_latency_max_seconds ([0-9.eE+-]+)$").matcher(metrics);
+        assertTrue(latency.find(), metrics);
+        assertTrue(Double.parseDouble(latency.group(1)) > 0, metrics);
+        assertTrue(metrics.contains("probr_edge_kafka_requests_in_flight "), metrics);
+        assertTrue(metrics.contains("probr_edge_kafka_record_queue_time_max_seconds "), metrics);
     }
 
     private int status(HttpRequest.Builder request) {

@@ -1,10 +1,13 @@
 package io.probr.ingest.kafka;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 /** Sends records and turns the producer's callback into a future that completes on the broker's ack. */
 public final class KafkaPublisher implements AutoCloseable {
@@ -37,6 +40,10 @@ public final class KafkaPublisher implements AutoCloseable {
      */
     public void loadMetadata(Collection<String> topics) {
         topics.forEach(producer::partitionsFor);
+    }
+
+    public Map<MetricName, ? extends Metric> metrics() {
+        return producer.metrics();
     }
 
     @Override
