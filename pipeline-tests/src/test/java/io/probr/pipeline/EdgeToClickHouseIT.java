@@ -81,6 +81,11 @@ class EdgeToClickHouseIT {
                     number(clickHouse, "SELECT count() FROM probr.events FINAL" + where) == 4
                     && number(clickHouse, "SELECT count() FROM probr.windows FINAL" + where) == 2);
 
+            String sinkMetrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(sinkMetrics.contains("probr_sink_records_total{topic=\"probr.events.v1\"} 4.0"), sinkMetrics);
+            assertTrue(sinkMetrics.contains("probr_sink_records_total{topic=\"probr.batches.v1\"} 1.0"), sinkMetrics);
+
             String events = clickHouse.query("SELECT event_name, timestamp_ms, key_id, site_id, tag_count, has_user_data,"
                     + " has_email, has_phone, has_first_name, has_last_name, has_city, has_country, has_ecommerce, has_value,"
                     + " has_currency, has_transaction_id, has_items FROM probr.events FINAL" + where

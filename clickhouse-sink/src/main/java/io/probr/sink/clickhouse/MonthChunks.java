@@ -2,10 +2,8 @@ package io.probr.sink.clickhouse;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
@@ -16,14 +14,28 @@ final class MonthChunks {
 
     /** The rows unchanged when they span few enough months (the usual case), else grouped month by month. */
     static <R> List<List<R>> split(List<R> rows, ToLongFunction<R> timeMs, int maxMonths) {
-        // on every insert: count months without copying rows, and only group when there are too many
-        Set<Long> months = new HashSet<>();
+        // on every insert: count months without copying (or boxing) per row, and only group when there are too many
+        long[] months = new long[maxMonths];
+        int seen = 0;
         for (R row : rows) {
-            if (months.add(month(timeMs.applyAsLong(row))) && months.size() > maxMonths) {
-                return byMonth(rows, timeMs, maxMonths);
+            long month = month(timeMs.applyAsLong(row));
+            if (!contains(months, seen, month)) {
+                if (seen == maxMonths) {
+                    return byMonth(rows, timeMs, maxMonths);
+                }
+                months[seen++] = month;
             }
         }
         return List.of(rows);
+    }
+
+    private static boolean contains(long[] values, int count, long value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static <R> List<List<R>> byMonth(List<R> rows, ToLongFunction<R> timeMs, int maxMonths) {

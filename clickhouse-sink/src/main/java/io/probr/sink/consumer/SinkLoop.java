@@ -112,8 +112,8 @@ public final class SinkLoop implements Runnable {
             while (running) {
                 Duration timeout = pollTimeout();
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    accept(record);
+                for (TopicPartition partition : records.partitions()) {
+                    accept(partition, records.records(partition));
                 }
                 boolean quiet = records.isEmpty() && timeout.compareTo(QUIET) >= 0;
                 // a full buffer waits for the insert in flight, which bounds memory to two batches
@@ -142,8 +142,20 @@ public final class SinkLoop implements Runnable {
         }
     }
 
+    /** Bookkeeping once per partition and poll; per record only what the record needs. */
+    private void accept(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            accept(record);
+        }
+        metrics.consumed(partition.topic(), records.size());
+        firstBuffered.putIfAbsent(partition, records.get(0).offset());
+        if (bufferStartedNanos == 0) {
+            bufferStartedNanos = System.nanoTime();
+        }
+        metrics.buffered(buffer.rowCount());
+    }
+
     private void accept(ConsumerRecord<byte[], byte[]> record) {
-        metrics.consumed(record.topic());
         try {
             buffer.addAll(mapper.map(record));
         } catch (UnmappableRecordException e) {
@@ -153,12 +165,6 @@ public final class SinkLoop implements Runnable {
                 metrics.deadLettered(record.topic());
             }
         }
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        firstBuffered.putIfAbsent(partition, record.offset());
-        if (bufferStartedNanos == 0) {
-            bufferStartedNanos = System.nanoTime();
-        }
-        metrics.buffered(buffer.rowCount());
     }
 
     private boolean hasPending() {

@@ -46,8 +46,8 @@ public final class SinkMetrics {
             .help("Rows read and waiting for the next flush")
             .register(registry);
 
-    public void consumed(String topic) {
-        recordsConsumed.labelValues(topic).inc();
+    public void consumed(String topic, int records) {
+        recordsConsumed.labelValues(topic).inc(records);
     }
 
     public void flushed(Map<String, Integer> rowsByTable, long nanos) {
