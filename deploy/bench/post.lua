@@ -7,7 +7,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Probr-Key"] = os.getenv("PROBR_KEY")
 
 done = function(summary, latency, requests)
-  io.write(string.format("BENCH requests/s=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d\n",
+  io.write(string.format("BENCH requests/s=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d requests=%d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status))
+    summary.errors.status, summary.requests))
 end
