@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removes the temporary directory a shared test server lived in, once it has stopped. */
-final class TempDirectory {
+/** Removes a temporary directory: the one a shared test server lived in once it has stopped, a benchmark's. */
+public final class TempDirectory {
     private TempDirectory() {
     }
 
     /** Deletes the directory and everything in it (a stopped ClickHouse leaves ~10 MB, a broker ~1.5 MB). */
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -5,8 +5,10 @@ import io.probr.aggregator.AggregatorConfig;
 import io.probr.schemas.IngestHeaders;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
+import io.probr.stack.TempDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -56,10 +58,12 @@ public final class AggregatorBench {
             start.forEach((tp, offset) -> begin.put(tp, new OffsetAndMetadata(offset)));
             admin.alterConsumerGroupOffsets(appId, begin).all().get();
 
+            String readerGroup = "probr-aggregator-bench-reader-" + UUID.randomUUID();
+            Path stateDir = Files.createTempDirectory("probr-bench");
             long began = System.nanoTime();
             try (AggregatorApp app = new AggregatorApp(AggregatorConfig.fromEnv(Map.of(
                     "PROBR_KAFKA_BOOTSTRAP", bootstrap, "PROBR_AGGREGATOR_APPLICATION_ID", appId,
-                    "PROBR_AGGREGATOR_STATE_DIR", Files.createTempDirectory("probr-bench").toString(),
+                    "PROBR_AGGREGATOR_STATE_DIR", stateDir.toString(),
                     "PROBR_WINDOW_GRACE_MS", "0")))) {
                 while (!caughtUp(admin, appId, end)) {
                     Thread.sleep(50);
@@ -69,14 +73,28 @@ public final class AggregatorBench {
                 long processed = total - start.values().stream().mapToLong(Long::longValue).sum();
                 System.out.printf("aggregator: %d events in %.1f s incl. start-up: %.0f events/s%n",
                         processed, seconds, processed / seconds);
-                closeLatency(producer, bootstrap, t + events * 10L + 120_000);
+                closeLatency(producer, bootstrap, readerGroup, t + events * 10L + 120_000);
+            } finally {
+                forget(admin, appId, readerGroup, stateDir);
             }
         }
     }
 
-    private static void closeLatency(KafkaProducer<byte[], byte[]> producer, String bootstrap, long from) throws Exception {
+    /**
+     * Deletes what the run leaves behind, which would otherwise pile up with every run (a fresh application id
+     * each time): its consumer groups, the application's internal topics and its local state.
+     */
+    private static void forget(Admin admin, String appId, String readerGroup, Path stateDir) throws Exception {
+        admin.deleteConsumerGroups(List.of(appId, readerGroup)).all().get();
+        List<String> internal = admin.listTopics().names().get().stream().filter(n -> n.startsWith(appId + "-")).toList();
+        admin.deleteTopics(internal).all().get();
+        TempDirectory.delete(stateDir);
+    }
+
+    private static void closeLatency(KafkaProducer<byte[], byte[]> producer, String bootstrap, String group, long from)
+            throws Exception {
         try (KafkaConsumer<byte[], byte[]> windows = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                "isolation.level", "read_committed", "group.id", "bench-" + UUID.randomUUID(),
+                "isolation.level", "read_committed", "group.id", group,
                 "auto.offset.reset", "latest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             windows.subscribe(List.of(Topic.WINDOWS.topicName()));
             while (windows.assignment().isEmpty()) {
