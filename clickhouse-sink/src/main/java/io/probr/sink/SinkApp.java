@@ -3,12 +3,12 @@ package io.probr.sink;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
+import io.probr.schemas.runtime.HealthServer;
 import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.consumer.DeadLetters;
 import io.probr.sink.consumer.SinkLoop;
-import io.probr.sink.http.HealthServer;
 import io.probr.sink.mapping.RecordMapper;
 import io.probr.sink.metrics.SinkMetrics;
 import io.probr.sink.schema.Migration;
@@ -51,7 +51,7 @@ public final class SinkApp implements AutoCloseable {
         dlqProducer = new KafkaProducer<>(producerProperties(config));
         loop = new SinkLoop(new KafkaConsumer<>(consumerProperties(config)),
                 SOURCES.stream().map(Topic::topicName).toList(),
-                new RecordMapper(new PayloadValidator()),
+                new RecordMapper(new PayloadValidator(), config.timeRule(), System::currentTimeMillis),
                 new ClickHouseWriter(config.clickHouseUrl(), config.clickHouseUser(), config.clickHousePassword()),
                 new DeadLetters(dlqProducer), metrics,
                 new SinkLoop.Settings(config.batchRows(), Duration.ofMillis(config.flushIntervalMs()),
@@ -59,7 +59,7 @@ public final class SinkApp implements AutoCloseable {
         loopThread = new Thread(loop, "sink-loop");
         loopThread.setUncaughtExceptionHandler((thread, e) -> log.error("sink loop died", e));
         health = new HealthServer(config.host(), config.port(), loopThread::isAlive,
-                () -> loopThread.isAlive() && loop.isHealthy() && clickHouse.isReachable(), metrics);
+                () -> loopThread.isAlive() && loop.isHealthy() && clickHouse.isReachable(), metrics.registry());
         loopThread.start();
         log.info("sink running; health and metrics on port {}", health.port());
     }

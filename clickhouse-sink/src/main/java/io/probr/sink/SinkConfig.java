@@ -1,6 +1,7 @@
 package io.probr.sink;
 
 import io.probr.schemas.EnvVars;
+import io.probr.schemas.EventTimeRule;
 import java.util.Map;
 
 /**
@@ -23,6 +24,7 @@ public record SinkConfig(
         int port,
         int topicPartitions,
         short topicReplication,
+        EventTimeRule timeRule,
         Map<String, String> consumerOverrides) {
 
     public static final String CONSUMER_PREFIX = "PROBR_KAFKA_CONSUMER_";
@@ -44,6 +46,7 @@ public record SinkConfig(
                 e.integer("PROBR_SINK_PORT", 8082, 0, 65535),
                 e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
                 (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
+                EventTimeRule.fromEnv(e),
                 e.withPrefix(CONSUMER_PREFIX));
     }
 
@@ -53,6 +56,7 @@ public record SinkConfig(
         return "SinkConfig[kafka=" + bootstrapServers + ", group=" + groupId + ", clickhouse=" + clickHouseUrl
                 + " as " + clickHouseUser + ", batchRows=" + batchRows + ", flushIntervalMs=" + flushIntervalMs
                 + ", retry=" + retryMinMs + ".." + retryMaxMs + " ms, http=" + host + ":" + port
+                + ", maxClockSkewMs=" + timeRule.maxSkewMs()
                 + ", consumerOverrides=" + consumerOverrides.keySet() + "]";
     }
 

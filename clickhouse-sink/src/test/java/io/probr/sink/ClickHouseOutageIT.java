@@ -57,7 +57,7 @@ class ClickHouseOutageIT {
         for (int i = from; i < to; i++) {
             String json = example("per-event.json").replace("GTM-ABC123", container)
                     .replace("1708790400000", Long.toString(1708790400000L + i));
-            harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, UUID.randomUUID(), 1));
+            harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, UUID.randomUUID()));
         }
     }
 

@@ -88,7 +88,7 @@ class SinkIT {
     void batchesAndWindowsAreStoredAsWindowPartsWithEveryCounter() throws Exception {
         UUID batchId = UUID.randomUUID();
         String json = example("batched.json").replace("GTM-ABC123", container);
-        harness.send(TestRecords.fromEdge(Topic.BATCHES, container, json, batchId, 1));
+        harness.send(TestRecords.fromEdge(Topic.BATCHES, container, json, batchId));
         harness.send(TestRecords.fromAggregator(container, json, "final"));
 
         try (SinkApp sink = new SinkApp(harness.config("sink-it-windows", Map.of()))) {
@@ -118,7 +118,7 @@ class SinkIT {
         for (int i = 0; i < events; i++) {
             String json = example("per-event.json").replace("GTM-ABC123", container)
                     .replace("1708790400000", Long.toString(1708790400000L + i * 1000L));
-            harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, UUID.randomUUID(), 1));
+            harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, UUID.randomUUID()));
         }
         String where = " WHERE container_id = '" + container + "'";
         String perTag = "SELECT tag, count(), countIf(status != 'success'), sum(execution_ms) FROM probr.tag_executions"
@@ -148,14 +148,14 @@ class SinkIT {
 
     @Test
     void aPoisonRecordGoesToTheDlqAndTheSinkKeepsGoing() throws Exception {
-        harness.send(TestRecords.fromEdge(Topic.EVENTS, container, "{\"container_id\": truncated", UUID.randomUUID(), 1));
+        harness.send(TestRecords.fromEdge(Topic.EVENTS, container, "{\"container_id\": truncated", UUID.randomUUID()));
         var withoutHeaders = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
                 Topic.EVENTS.topicName(), TestRecords.utf8(container),
                 TestRecords.utf8(example("per-event.json").replace("GTM-ABC123", container)));
         harness.send(withoutHeaders);
         UUID good = UUID.randomUUID();
         harness.send(TestRecords.fromEdge(Topic.EVENTS, container,
-                example("per-event-minimal.json").replaceAll("GTM-[A-Z0-9]+", container), good, 1));
+                example("per-event-minimal.json").replaceAll("GTM-[A-Z0-9]+", container), good));
 
         try (SinkApp sink = new SinkApp(harness.config("sink-it-poison", Map.of()));
              KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of("bootstrap.servers",

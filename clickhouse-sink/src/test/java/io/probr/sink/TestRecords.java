@@ -1,8 +1,11 @@
 package io.probr.sink;
 
+import io.probr.schemas.EventTimeRule;
 import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.Topic;
 import io.probr.schemas.WindowHeaders;
+import io.probr.sink.mapping.RecordMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +17,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Records as the edge and the aggregator write them, for the sink's tests. */
 public final class TestRecords {
+    /** A received-at for records stamped in the past: an event time after it would be refused as future. */
+    public static final long RECEIVED_NOW = System.currentTimeMillis();
+
     private TestRecords() {
+    }
+
+    /** The sink's mapper with the default clock skew and the real clock. */
+    public static RecordMapper mapper() {
+        return new RecordMapper(new PayloadValidator(), new EventTimeRule(600_000), System::currentTimeMillis);
     }
 
     public static String example(String name) {
@@ -23,6 +34,11 @@ public final class TestRecords {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A payload as the edge publishes it, received {@link #RECEIVED_NOW}. */
+    public static ProducerRecord<byte[], byte[]> fromEdge(Topic topic, String containerId, String json, UUID ingestId) {
+        return fromEdge(topic, containerId, json, ingestId, RECEIVED_NOW);
     }
 
     /** A per-event or batched payload as the edge publishes it: raw bytes and the edge's headers. */

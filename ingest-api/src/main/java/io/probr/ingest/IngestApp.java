@@ -43,7 +43,7 @@ public final class IngestApp implements AutoCloseable {
         metrics.watchProducer(publisher::metrics);
         server = EdgeServer.create(new EdgeServer.Dependencies(keys,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
-                IngestRecords.forPipeline(), publisher, readiness, metrics, config.maxBodyBytes(),
+                IngestRecords.forPipeline(), publisher, readiness, metrics, config.timeRule(), config.maxBodyBytes(),
                 config.publishTimeoutMs()));
         server.start(config.host(), config.port());
         log.info("edge listening on {}:{}", config.host(), server.port());

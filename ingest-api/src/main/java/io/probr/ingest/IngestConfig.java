@@ -1,6 +1,7 @@
 package io.probr.ingest;
 
 import io.probr.schemas.EnvVars;
+import io.probr.schemas.EventTimeRule;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -22,6 +23,7 @@ public record IngestConfig(
         int topicPartitions,
         short topicReplication,
         int warmupSeconds,
+        EventTimeRule timeRule,
         Map<String, String> producerOverrides) {
 
     public static final String PRODUCER_PREFIX = "PROBR_KAFKA_PRODUCER_";
@@ -41,6 +43,7 @@ public record IngestConfig(
                 e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
                 (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
                 e.integer("PROBR_EDGE_WARMUP_SECONDS", 30, 0, 600),
+                EventTimeRule.fromEnv(e),
                 e.withPrefix(PRODUCER_PREFIX));
         return config;
     }
@@ -75,7 +78,7 @@ public record IngestConfig(
         return "IngestConfig[host=" + host + ", port=" + port + ", kafka=" + bootstrapServers + ", keysFile=" + keysFile
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
                 + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", topics=" + topicPartitions
-                + "x" + topicReplication + ", warmupSeconds=" + warmupSeconds
+                + "x" + topicReplication + ", warmupSeconds=" + warmupSeconds + ", maxClockSkewMs=" + timeRule.maxSkewMs()
                 + ", producerOverrides=" + producerOverrides.keySet() + "]";
     }
 }

@@ -53,7 +53,7 @@ class EdgeToWindowsIT {
              AggregatorApp aggregator = new AggregatorApp(AggregatorConfig.fromEnv(Map.of(
                      "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                      "PROBR_AGGREGATOR_STATE_DIR", dir.resolve("state").toString(),
-                     "PROBR_WINDOW_GRACE_MS", "5000")));
+                     "PROBR_WINDOW_GRACE_MS", "5000", "PROBR_AGGREGATOR_PORT", "0")));
              KafkaConsumer<byte[], byte[]> windows = new KafkaConsumer<>(Map.of("bootstrap.servers",
                      broker.bootstrapServers(), "group.id", "pipeline-it", "auto.offset.reset", "earliest",
                      "isolation.level", "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

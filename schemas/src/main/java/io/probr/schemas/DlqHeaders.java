@@ -8,7 +8,10 @@ import org.apache.kafka.common.header.Headers;
  * these say why and where it came from, so it can be inspected and replayed once fixed.
  */
 public final class DlqHeaders {
+    /** What went wrong, for people. */
     public static final String REASON = "probr-dlq-reason";
+    /** The {@link DeadLetterReason#code()}, for filters and counts. */
+    public static final String REASON_CODE = "probr-dlq-reason-code";
     public static final String SOURCE_TOPIC = "probr-dlq-source-topic";
     public static final String SOURCE_PARTITION = "probr-dlq-source-partition";
     public static final String SOURCE_OFFSET = "probr-dlq-source-offset";
@@ -19,8 +22,8 @@ public final class DlqHeaders {
     }
 
     /** Adds why a record was given up on, and by which service. */
-    public static Headers addFailure(Headers headers, String reason, String failedBy) {
-        return headers.add(REASON, utf8(reason)).add(FAILED_BY, utf8(failedBy));
+    public static Headers addFailure(Headers headers, DeadLetterReason code, String reason, String failedBy) {
+        return headers.add(REASON_CODE, utf8(code.code())).add(REASON, utf8(reason)).add(FAILED_BY, utf8(failedBy));
     }
 
     /** Adds where the record was read from, so it can be found and replayed. */

@@ -2,8 +2,8 @@ package io.probr.schemas;
 
 /**
  * Tumbling event-time windows: {@code [start, start + sizeMs)} with {@code start} a multiple of the size
- * since the epoch. A window closes once the partition's stream time (the largest {@code timestamp_ms}
- * seen on it) reaches {@code end + graceMs}.
+ * since the epoch. A window closes once the partition's stream time (the largest trusted {@code timestamp_ms}
+ * seen on it, moved on by the wall clock) reaches {@code end + graceMs}.
  */
 public record WindowSpec(long sizeMs, long graceMs) {
     public WindowSpec {
@@ -24,5 +24,10 @@ public record WindowSpec(long sizeMs, long graceMs) {
 
     public boolean isClosed(long windowStartMs, long streamTimeMs) {
         return windowStartMs + sizeMs + graceMs <= streamTimeMs;
+    }
+
+    /** The start of the newest window closed at {@code streamTimeMs}: every window starting at or before it is. */
+    public long lastClosedStart(long streamTimeMs) {
+        return startOf(streamTimeMs - sizeMs - graceMs);
     }
 }

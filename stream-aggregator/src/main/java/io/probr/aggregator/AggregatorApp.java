@@ -1,7 +1,9 @@
 package io.probr.aggregator;
 
+import io.probr.aggregator.metrics.AggregatorMetrics;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
+import io.probr.schemas.runtime.HealthServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +14,16 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The aggregator process: configuration → topics → Kafka Streams; closed on shutdown. */
+/**
+ * The aggregator process: configuration → topics → Kafka Streams, with health, readiness and metrics over HTTP;
+ * closed on shutdown.
+ */
 public final class AggregatorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AggregatorApp.class);
 
     private final KafkaStreams streams;
+    private final AggregatorMetrics metrics = new AggregatorMetrics();
+    private final HealthServer health;
 
     public AggregatorApp(AggregatorConfig config) throws Exception {
         log.info("starting aggregator with {}", config);
@@ -25,7 +32,7 @@ public final class AggregatorApp implements AutoCloseable {
                     config.topicPartitions(), config.topicReplication(), 30_000);
             ChangelogTopics.applyConfig(admin, config.applicationId(), 30_000);
         }
-        streams = new KafkaStreams(WindowTopology.build(config.windows()), WindowTopology.streamsConfig(config));
+        streams = new KafkaStreams(WindowTopology.build(config, metrics), WindowTopology.streamsConfig(config));
         // Processing errors are infrastructure errors (bad input goes to the DLQ): a fresh thread resumes
         // from the last committed transaction.
         streams.setUncaughtExceptionHandler(e -> {
@@ -33,11 +40,32 @@ public final class AggregatorApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("aggregator state {} -> {}", before, now));
+        streams.setGlobalStateRestoreListener(metrics);
+        metrics.watchConsumer(streams::metrics);
+        health = new HealthServer(config.host(), config.port(), this::isAlive, this::isReady,
+                metrics.registry());
         streams.start();
+        log.info("aggregator health and metrics on port {}", health.port());
     }
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Not failed or stopped: Kafka Streams replaces a failed thread itself, ERROR means it gave up. */
+    public boolean isAlive() {
+        KafkaStreams.State state = state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING;
+    }
+
+    /** Processing: RUNNING, and no store still being restored from its changelog. */
+    public boolean isReady() {
+        return state() == KafkaStreams.State.RUNNING && !metrics.isRestoring();
+    }
+
+    public int port() {
+        return health.port();
     }
 
     /**
@@ -48,6 +76,7 @@ public final class AggregatorApp implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        health.close();
     }
 
     public static void main(String[] args) throws Exception {

@@ -2,10 +2,10 @@ package io.probr.aggregator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.probr.aggregator.metrics.AggregatorMetrics;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.ProbrJson;
 import io.probr.schemas.Topic;
-import io.probr.schemas.WindowSpec;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,20 +27,19 @@ public final class WindowTopology {
     static final String DLQ_SINK = "dlq-sink";
     public static final String OPEN_WINDOWS_STORE = "open-windows";
     public static final String STREAM_TIME_STORE = "stream-time";
-    public static final String LATE_EVENTS_METRIC = "late-events";
-    public static final String DLQ_METRIC = "dlq-records";
 
     private WindowTopology() {
     }
 
-    public static Topology build(WindowSpec spec) {
+    public static Topology build(AggregatorConfig config, AggregatorMetrics metrics) {
         PayloadValidator validator = new PayloadValidator();
         Topology topology = new Topology();
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 Topic.EVENTS.topicName());
         // Map keys sorted: the same window always serialises to the same bytes, on every re-run.
         ObjectMapper mapper = ProbrJson.newMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-        topology.addProcessor(PROCESSOR, () -> new WindowProcessor(spec, validator, mapper), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new WindowProcessor(config.windows(), config.timeRule(),
+                config.wallClockTickMs(), validator, mapper, metrics), SOURCE);
         // Cached: a window changed by many events in one commit interval reaches its changelog once, not per event.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OPEN_WINDOWS_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(ChangelogTopics.CONFIG),

@@ -60,6 +60,7 @@ class AggregatorCrashIT {
                 "PROBR_AGGREGATOR_APPLICATION_ID", "aggregator-crash-it",
                 "PROBR_AGGREGATOR_STATE_DIR", dir.resolve("state").toString(),
                 "PROBR_WINDOW_GRACE_MS", "10000",
+                "PROBR_AGGREGATOR_PORT", "0",
                 // the killed instance leaves the group after this, not after the 45 s default
                 "PROBR_KAFKA_STREAMS_SESSION_TIMEOUT_MS", "6000");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));

@@ -41,7 +41,7 @@ class ChangelogTopicsIT {
             AggregatorConfig config = AggregatorConfig.fromEnv(Map.of(
                     "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                     "PROBR_AGGREGATOR_APPLICATION_ID", APPLICATION_ID,
-                    "PROBR_AGGREGATOR_STATE_DIR", dir.toString()));
+                    "PROBR_AGGREGATOR_STATE_DIR", dir.toString(), "PROBR_AGGREGATOR_PORT", "0"));
             try (AggregatorApp app = new AggregatorApp(config)) {
                 Poll.until("the aggregator running with both changelogs", Duration.ofSeconds(60),
                         () -> app.state() == KafkaStreams.State.RUNNING

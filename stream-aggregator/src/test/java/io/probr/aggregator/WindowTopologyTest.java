@@ -5,30 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.probr.aggregator.metrics.AggregatorMetrics;
 import io.probr.schemas.BatchedPayload;
+import io.probr.schemas.DeadLetterReason;
 import io.probr.schemas.DlqHeaders;
 import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.ParsedPayload;
 import io.probr.schemas.PayloadValidator;
+import io.probr.schemas.PerEventPayload;
 import io.probr.schemas.ProbrJson;
 import io.probr.schemas.Topic;
+import io.probr.schemas.WindowAccumulator;
 import io.probr.schemas.WindowHeaders;
+import io.probr.schemas.WindowSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +49,16 @@ class WindowTopologyTest {
     private static final long MINUTE = 60_000;
     private static final long GRACE = 10_000;
     private static final long T0 = 1708790400000L; // a window start: the seed's timestamp
+    /** The drivers' wall clock at start, and when the test's records arrived: a day after the seed's events. */
+    private static final long WALL0 = T0 + 24 * 60 * MINUTE;
+    private static final long SKEW = 600_000;
+    private static final long YEAR_2126 = 4_922_899_200_000L;
     private static final ObjectMapper JSON = ProbrJson.newMapper();
 
     @TempDir
     Path stateDirs;
     private TopologyTestDriver driver;
+    private AggregatorMetrics metrics;
     private TestInputTopic<byte[], byte[]> events;
     private TestOutputTopic<byte[], byte[]> windows;
     private TestOutputTopic<byte[], byte[]> dlq;
@@ -61,7 +76,9 @@ class WindowTopologyTest {
         AggregatorConfig config = AggregatorConfig.fromEnv(Map.of(
                 "PROBR_WINDOW_SIZE_MS", Long.toString(MINUTE), "PROBR_WINDOW_GRACE_MS", Long.toString(GRACE),
                 "PROBR_AGGREGATOR_STATE_DIR", Files.createTempDirectory(stateDirs, "driver").toString()));
-        return new TopologyTestDriver(WindowTopology.build(config.windows()), WindowTopology.streamsConfig(config));
+        metrics = new AggregatorMetrics();
+        return new TopologyTestDriver(WindowTopology.build(config, metrics), WindowTopology.streamsConfig(config),
+                Instant.ofEpochMilli(WALL0));
     }
 
     @AfterEach
@@ -88,7 +105,7 @@ class WindowTopologyTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add(IngestHeaders.INGEST_ID, ingestId.getBytes(StandardCharsets.UTF_8));
         events.pipeInput(new TestRecord<>(container.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8), headers, T0));
+                json.getBytes(StandardCharsets.UTF_8), headers, WALL0));
     }
 
     /** An event on another container far enough ahead to close every window before {@code timeMs}. */
@@ -191,9 +208,7 @@ class WindowTopologyTest {
         List<BatchedPayload> out = windowRecords().stream().map(WindowTopologyTest::payload).toList();
         assertEquals(List.of(1L, 1L), out.stream().map(BatchedPayload::totalEvents).toList());
         assertEquals(T0, out.get(0).windowStartMs());
-        assertEquals(0, driver.metrics().entrySet().stream()
-                .filter(m -> m.getKey().name().equals("late-events-total"))
-                .mapToDouble(m -> (Double) m.getValue().metricValue()).sum());
+        assertEquals(0, metrics.lateEvents());
     }
 
     @Test
@@ -210,9 +225,7 @@ class WindowTopologyTest {
         assertEquals(T0, correction.windowStartMs());
         assertEquals(1, correction.totalEvents());
         assertEquals(new BatchedPayload.TagMetrics(0, 1, 0, 0, 0, 1), correction.tagMetrics().get("1"));
-        assertEquals(1.0, driver.metrics().entrySet().stream()
-                .filter(m -> m.getKey().name().equals("late-events-total"))
-                .mapToDouble(m -> (Double) m.getValue().metricValue()).sum());
+        assertEquals(1, metrics.lateEvents());
     }
 
     @Test
@@ -247,7 +260,7 @@ class WindowTopologyTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add(IngestHeaders.INGEST_ID, "abc".getBytes(StandardCharsets.UTF_8));
         events.pipeInput(new TestRecord<>("GTM-A".getBytes(StandardCharsets.UTF_8),
-                "{not json".getBytes(StandardCharsets.UTF_8), headers, T0));
+                "{not json".getBytes(StandardCharsets.UTF_8), headers, WALL0));
         pipe("GTM-B", event("GTM-A", "e", T0, ""));   // key does not match container_id
         pipe("GTM-A", event("GTM-A", "e", T0, ""));
 
@@ -265,6 +278,93 @@ class WindowTopologyTest {
         assertEquals(1, payload(windowRecords().get(0)).totalEvents());
     }
 
+    @Test
+    void aFarFutureRecordGoesToTheDlqAndLeavesTheOtherContainersWindowsFinal() {
+        Headers edge = new RecordHeaders().add(IngestHeaders.RECEIVED_AT_MS,
+                Long.toString(WALL0).getBytes(StandardCharsets.UTF_8));
+        events.pipeInput(new TestRecord<>("GTM-BROKEN".getBytes(StandardCharsets.UTF_8),
+                event("GTM-BROKEN", "e", YEAR_2126, "").getBytes(StandardCharsets.UTF_8), edge, WALL0));
+        // another producer: no edge headers, the record's own timestamp is its arrival
+        events.pipeInput(new TestRecord<>("GTM-BROKEN".getBytes(StandardCharsets.UTF_8),
+                event("GTM-BROKEN", "e", 253402300799000L, "").getBytes(StandardCharsets.UTF_8), new RecordHeaders(),
+                WALL0));
+        for (String container : List.of("GTM-A", "GTM-B", "GTM-C")) {
+            pipe(container, event(container, "e", T0 + 1_000, ""));
+        }
+        advanceStreamTimeTo(T0 + MINUTE + GRACE);
+
+        List<TestRecord<byte[], byte[]>> out = windowRecords();
+        assertEquals(List.of("GTM-A", "GTM-B", "GTM-C"), out.stream()
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8)).sorted().toList());
+        out.forEach(r -> assertEquals(WindowHeaders.FINAL_PART, header(r, WindowHeaders.WINDOW_PART)));
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(2, dead.size());
+        dead.forEach(r -> assertEquals("future_timestamp", header(r, DlqHeaders.REASON_CODE)));
+        assertTrue(header(dead.get(0), DlqHeaders.REASON).startsWith("$.timestamp_ms: 2126-01-01T00:00:00Z is more than"),
+                header(dead.get(0), DlqHeaders.REASON));
+        assertEquals(2, metrics.deadLetters(DeadLetterReason.FUTURE_TIMESTAMP));
+        assertEquals(0, metrics.lateEvents());
+    }
+
+    @Test
+    void anEventWithinTheSkewIsTrustedAndOneBeyondItIsNot() {
+        pipe("GTM-A", event("GTM-A", "e", WALL0 + SKEW, ""));
+        pipe("GTM-A", event("GTM-A", "e", WALL0 + SKEW + 1, ""));
+        assertEquals(1, dlq.readRecordsToList().size());
+        driver.advanceWallClockTime(Duration.ofMillis(MINUTE + GRACE));   // a clock event would be beyond the skew
+        assertEquals(1, payload(windowRecords().get(0)).totalEvents());
+    }
+
+    @Test
+    void theWallClockAloneClosesTheWindowOfAQuietContainer() {
+        long start = spec().startOf(WALL0);
+        pipe("GTM-QUIET", event("GTM-QUIET", "e", WALL0, ""));
+        long closesIn = start + MINUTE + GRACE - WALL0;
+        driver.advanceWallClockTime(Duration.ofMillis(closesIn - 1_000));
+        assertEquals(List.of(), windowRecords(), "closed before its end + grace");
+        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+
+        List<TestRecord<byte[], byte[]>> out = windowRecords();
+        assertEquals(1, out.size());
+        assertEquals(WindowHeaders.FINAL_PART, header(out.get(0), WindowHeaders.WINDOW_PART));
+        assertEquals(start, payload(out.get(0)).windowStartMs());
+        assertEquals(1, payload(out.get(0)).totalEvents());
+    }
+
+    @Test
+    void aStreamTimeStoredBeyondTheClockByOlderCodeIsResetOnce() throws IOException {
+        // the state the old code left: stream time in 2126 and that event's window still open
+        KeyValueStore<String, Long> streamTime = driver.getKeyValueStore(WindowTopology.STREAM_TIME_STORE);
+        KeyValueStore<String, byte[]> open = driver.getKeyValueStore(WindowTopology.OPEN_WINDOWS_STORE);
+        streamTime.put("stream-time", YEAR_2126);
+        long poisonedStart = spec().startOf(YEAR_2126);
+        BatchedPayload poisoned = WindowAccumulator.add(WindowAccumulator.empty("GTM-BROKEN", poisonedStart,
+                poisonedStart + MINUTE), perEvent(event("GTM-BROKEN", "e", YEAR_2126, "")));
+        open.put(WindowProcessor.windowKey(poisonedStart, "GTM-BROKEN"), JSON.writeValueAsBytes(poisoned));
+
+        pipe("GTM-A", event("GTM-A", "e", WALL0, ""));
+        driver.advanceWallClockTime(Duration.ofMillis(MINUTE + GRACE));
+
+        List<TestRecord<byte[], byte[]>> out = windowRecords();
+        assertEquals(1, out.size());
+        assertEquals(WindowHeaders.FINAL_PART, header(out.get(0), WindowHeaders.WINDOW_PART));
+        assertEquals("GTM-A", new String(out.get(0).key(), StandardCharsets.UTF_8));
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        assertEquals("untrusted_window", header(dead.get(0), DlqHeaders.REASON_CODE));
+        assertEquals(poisoned, payload(dead.get(0)));
+        assertTrue(streamTime.get("stream-time") <= WALL0 + MINUTE + GRACE + SKEW, "stream time back near the clock");
+        assertEquals(null, open.get(WindowProcessor.windowKey(poisonedStart, "GTM-BROKEN")));
+    }
+
+    private static PerEventPayload perEvent(String json) {
+        return ((ParsedPayload.PerEvent) new PayloadValidator().parse(json.getBytes(StandardCharsets.UTF_8))).payload();
+    }
+
+    private static WindowSpec spec() {
+        return new WindowSpec(MINUTE, GRACE);
+    }
+
     /** The invariant: for every container and window, the parts sum to the raw events, late ones included. */
     @Test
     void windowPartsSumToTheRawEventsWithShuffledAndLateEvents() {
@@ -274,6 +374,12 @@ class WindowTopologyTest {
         long clock = T0;
         for (int i = 0; i < 2_000; i++) {
             clock += random.nextInt(500);
+            if (i % 100 == 50) {   // a broken tag clock: refused, counted nowhere, moves nothing
+                pipe("GTM-FUTURE", event("GTM-FUTURE", "e", WALL0 + SKEW + 1 + random.nextInt(1_000_000_000), ""));
+            }
+            if (i % 200 == 150) {  // a quiet moment: the wall clock closes windows too
+                driver.advanceWallClockTime(Duration.ofMillis(random.nextInt(3_000)));
+            }
             long skew = random.nextInt(10) == 0 ? random.nextInt(120_000) : random.nextInt(5_000);
             long ts = Math.max(0, clock - skew);
             String container = "GTM-" + random.nextInt(4);
@@ -299,6 +405,7 @@ class WindowTopologyTest {
         assertTrue(late > 0, "the input should contain late events");
         assertEquals(rawEvents, windowEvents);
         assertEquals(rawFailures, windowFailures);
+        assertEquals(20, dlq.readRecordsToList().size());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.probr.sink.consumer;
 
+import io.probr.schemas.DeadLetterReason;
 import io.probr.schemas.DlqHeaders;
 import io.probr.schemas.Topic;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ public final class DeadLetters {
      * Sends a dead letter, once per source record: after a failed insert the loop reads again what came after
      * the failed batch, and the letters of those records are already on their way. False when it was.
      */
-    public boolean send(ConsumerRecord<byte[], byte[]> source, String reason) {
+    public boolean send(ConsumerRecord<byte[], byte[]> source, DeadLetterReason code, String reason) {
         TopicPartition from = new TopicPartition(source.topic(), source.partition());
         Long last = sentUpTo.get(from);
         if (last != null && source.offset() <= last) {
@@ -48,7 +49,7 @@ public final class DeadLetters {
             record.headers().add(header);
         }
         String shortReason = reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS);
-        DlqHeaders.addFailure(record.headers(), shortReason, "clickhouse-sink");
+        DlqHeaders.addFailure(record.headers(), code, shortReason, "clickhouse-sink");
         DlqHeaders.addSource(record.headers(), source.topic(), source.partition(), source.offset());
         pending.add(new Pending(record, producer.send(record)));
         return true;

@@ -159,10 +159,10 @@ public final class SinkLoop implements Runnable {
         try {
             buffer.addAll(mapper.map(record));
         } catch (UnmappableRecordException e) {
-            if (deadLetters.send(record, e.getMessage())) {
+            if (deadLetters.send(record, e.reason(), e.getMessage())) {
                 log.warn("record {}-{}@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(),
                         e.getMessage());
-                metrics.deadLettered(record.topic());
+                metrics.deadLettered(record.topic(), e.reason());
             }
         }
     }

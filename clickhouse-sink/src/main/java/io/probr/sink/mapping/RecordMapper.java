@@ -1,6 +1,8 @@
 package io.probr.sink.mapping;
 
 import io.probr.schemas.BatchedPayload;
+import io.probr.schemas.DeadLetterReason;
+import io.probr.schemas.EventTimeRule;
 import io.probr.schemas.IngestHeaders;
 import io.probr.schemas.ParsedPayload;
 import io.probr.schemas.PayloadValidator;
@@ -10,49 +12,67 @@ import io.probr.schemas.WindowHeaders;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
  * Turns one Kafka record into the rows it stands for. Deterministic: the same record always gives the same
  * rows with the same identity, which is what makes replays and retries idempotent in ClickHouse. Records are
- * validated against the schemas again, since anyone with access to the topics could have written them.
+ * validated against the schemas and the {@link EventTimeRule} again, since anyone with access to the topics could
+ * have written them (the wall clock only bounds a received-at header that lies).
  */
 public final class RecordMapper {
     private static final int MAX_PART_LENGTH = 200;
 
     private final PayloadValidator validator;
+    private final EventTimeRule timeRule;
+    private final LongSupplier wallClock;
 
-    public RecordMapper(PayloadValidator validator) {
+    public RecordMapper(PayloadValidator validator, EventTimeRule timeRule, LongSupplier wallClock) {
         this.validator = validator;
+        this.timeRule = timeRule;
+        this.wallClock = wallClock;
     }
 
     public RowBatch map(ConsumerRecord<byte[], byte[]> record) throws UnmappableRecordException {
         if (record.value() == null) {
-            throw new UnmappableRecordException("record has no value");
+            throw new UnmappableRecordException(DeadLetterReason.INVALID_PAYLOAD, "record has no value");
         }
         ParsedPayload parsed = validator.parse(record.value());
         if (parsed instanceof ParsedPayload.Invalid invalid) {
-            throw new UnmappableRecordException("invalid payload: " + String.join("; ", invalid.errors()));
+            throw new UnmappableRecordException(DeadLetterReason.INVALID_PAYLOAD,
+                    "invalid payload: " + String.join("; ", invalid.errors()));
         }
         String topic = record.topic();
+        long arrivedAtMs = EventTimeRule.arrivalOf(record.headers(), record.timestamp(), wallClock.getAsLong());
         if (topic.equals(Topic.EVENTS.topicName())) {
             if (!(parsed instanceof ParsedPayload.PerEvent perEvent)) {
-                throw new UnmappableRecordException("a batched payload on " + topic);
+                throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "a batched payload on " + topic);
             }
+            trusted(timeRule.check(perEvent.payload(), arrivedAtMs));
             return eventRows(perEvent.payload(), record.headers());
         }
         if (!(parsed instanceof ParsedPayload.Batched batched)) {
-            throw new UnmappableRecordException("a per-event payload on " + topic);
+            throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "a per-event payload on " + topic);
         }
         if (topic.equals(Topic.BATCHES.topicName())) {
+            trusted(timeRule.check(batched.payload(), arrivedAtMs));
             String part = ingestId(record.headers()).toString();
             return windowRows(batched.payload(), Rows.Source.TAG_BATCH, part);
         }
         if (topic.equals(Topic.WINDOWS.topicName())) {
+            trusted(timeRule.checkComputedWindow(batched.payload(), arrivedAtMs));
             return streamWindowRows(batched.payload(), windowPart(record.headers()));
         }
-        throw new UnmappableRecordException("the sink does not read topic " + topic);
+        throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "the sink does not read topic " + topic);
+    }
+
+    /** Never a wrapped or impossible time in ClickHouse: such a record is a dead letter with its reason. */
+    private static void trusted(EventTimeRule.Violation violation) throws UnmappableRecordException {
+        if (violation != null) {
+            throw new UnmappableRecordException(violation.reason(), violation.message());
+        }
     }
 
     private static RowBatch eventRows(PerEventPayload event, Headers headers) throws UnmappableRecordException {
@@ -90,12 +110,14 @@ public final class RecordMapper {
     private static UUID ingestId(Headers headers) throws UnmappableRecordException {
         String value = IngestHeaders.read(headers, IngestHeaders.INGEST_ID);
         if (value == null) {
-            throw new UnmappableRecordException("header " + IngestHeaders.INGEST_ID + " is missing");
+            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA,
+                    "header " + IngestHeaders.INGEST_ID + " is missing");
         }
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw new UnmappableRecordException("header " + IngestHeaders.INGEST_ID + " is not a UUID: " + value);
+            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA,
+                    "header " + IngestHeaders.INGEST_ID + " is not a UUID: " + value);
         }
     }
 
@@ -107,14 +129,16 @@ public final class RecordMapper {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new UnmappableRecordException("header " + IngestHeaders.RECEIVED_AT_MS + " is not a number: " + value);
+            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA,
+                    "header " + IngestHeaders.RECEIVED_AT_MS + " is not a number: " + value);
         }
     }
 
     private static String windowPart(Headers headers) throws UnmappableRecordException {
         String part = IngestHeaders.read(headers, WindowHeaders.WINDOW_PART);
         if (part == null || part.isBlank() || part.length() > MAX_PART_LENGTH) {
-            throw new UnmappableRecordException("header " + WindowHeaders.WINDOW_PART + " is missing or invalid");
+            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA,
+                    "header " + WindowHeaders.WINDOW_PART + " is missing or invalid");
         }
         return part;
     }

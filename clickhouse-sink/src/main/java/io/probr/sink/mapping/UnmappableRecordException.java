@@ -1,8 +1,17 @@
 package io.probr.sink.mapping;
 
+import io.probr.schemas.DeadLetterReason;
+
 /** A record that can never become rows (not a valid payload, a missing header): it belongs in the DLQ. */
 public final class UnmappableRecordException extends Exception {
-    public UnmappableRecordException(String reason) {
-        super(reason);
+    private final DeadLetterReason reason;
+
+    public UnmappableRecordException(DeadLetterReason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public DeadLetterReason reason() {
+        return reason;
     }
 }

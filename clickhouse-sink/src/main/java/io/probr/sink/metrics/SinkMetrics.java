@@ -1,12 +1,10 @@
 package io.probr.sink.metrics;
 
+import io.probr.schemas.DeadLetterReason;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Map;
 
 /** The sink's Prometheus metrics, in a registry of its own. */
@@ -33,8 +31,8 @@ public final class SinkMetrics {
             .register(registry);
     private final Counter deadLetters = Counter.builder()
             .name("probr_sink_dlq_records_total")
-            .help("Records sent to the DLQ because they cannot be mapped to rows, by source topic")
-            .labelNames("topic")
+            .help("Records sent to the DLQ because they cannot be mapped to rows, by source topic and reason")
+            .labelNames("topic", "reason")
             .register(registry);
     private final Gauge lag = Gauge.builder()
             .name("probr_sink_consumer_lag")
@@ -59,8 +57,8 @@ public final class SinkMetrics {
         insertFailures.inc();
     }
 
-    public void deadLettered(String topic) {
-        deadLetters.labelValues(topic).inc();
+    public void deadLettered(String topic, DeadLetterReason reason) {
+        deadLetters.labelValues(topic, reason.code()).inc();
     }
 
     public void lag(String topic, long records) {
@@ -71,7 +69,7 @@ public final class SinkMetrics {
         bufferedRows.set(rows);
     }
 
-    public void write(OutputStream out) throws IOException {
-        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    public PrometheusRegistry registry() {
+        return registry;
     }
 }

@@ -56,7 +56,8 @@ public final class ReplayCli {
                      config.clickHousePassword())) {
             ClickHouseHttp clickHouse = new ClickHouseHttp(config.clickHouseUrl(), config.clickHouseUser(),
                     config.clickHousePassword());
-            Replayer replayer = new Replayer(consumer, new RecordMapper(new PayloadValidator()), writer,
+            Replayer replayer = new Replayer(consumer, new RecordMapper(new PayloadValidator(), config.timeRule(),
+                    System::currentTimeMillis), writer,
                     config.batchRows(), System.out);
             if (request.rebuildWindows()) {
                 status = rebuildWindows(request, config, consumer, clickHouse, writer, interrupted::get);
@@ -89,7 +90,8 @@ public final class ReplayCli {
             // the aggregator's own variable and default, so the rebuild waits for the group that really runs
             LiveGroups live = new LiveGroups(admin, env.get("PROBR_AGGREGATOR_APPLICATION_ID", "probr-aggregator"),
                     config.groupId(), Duration.ofSeconds(60), System.out);
-            WindowRebuild rebuild = new WindowRebuild(consumer, new PayloadValidator(), clickHouse, writer, live,
+            WindowRebuild rebuild = new WindowRebuild(consumer, new PayloadValidator(), config.timeRule(), clickHouse,
+                    writer, live,
                     WindowSpec.fromEnv(env), config.batchRows(), System.out);
             try {
                 if (request.dryRun()) {

@@ -1,6 +1,7 @@
 package io.probr.sink.replay;
 
 import io.probr.schemas.BatchedPayload;
+import io.probr.schemas.EventTimeRule;
 import io.probr.schemas.ParsedPayload;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.PerEventPayload;
@@ -40,8 +41,6 @@ import org.apache.kafka.common.TopicPartition;
  * includes them.
  */
 public final class WindowRebuild {
-    /** Events stamped up to an hour ahead of the edge's clock are still found (records are found by arrival time). */
-    static final long CLOCK_SKEW_MS = 3_600_000;
     private static final Duration MUTATION_TIMEOUT = Duration.ofMinutes(10);
     private static final List<String> WINDOW_TABLES = List.of("probr.windows", "probr.tag_windows");
 
@@ -60,6 +59,7 @@ public final class WindowRebuild {
     private final Replayer replayer;
     private final Consumer<byte[], byte[]> consumer;
     private final PayloadValidator validator;
+    private final EventTimeRule timeRule;
     private final ClickHouseHttp clickHouse;
     private final ClickHouseWriter writer;
     private final LiveGroups live;
@@ -67,11 +67,14 @@ public final class WindowRebuild {
     private final int batchRows;
     private final PrintStream out;
 
-    public WindowRebuild(Consumer<byte[], byte[]> consumer, PayloadValidator validator, ClickHouseHttp clickHouse,
-            ClickHouseWriter writer, LiveGroups live, WindowSpec spec, int batchRows, PrintStream out) {
-        this.replayer = new Replayer(consumer, new RecordMapper(validator), writer, batchRows, out);
+    public WindowRebuild(Consumer<byte[], byte[]> consumer, PayloadValidator validator, EventTimeRule timeRule,
+            ClickHouseHttp clickHouse, ClickHouseWriter writer, LiveGroups live, WindowSpec spec, int batchRows,
+            PrintStream out) {
+        this.replayer = new Replayer(consumer, new RecordMapper(validator, timeRule, System::currentTimeMillis), writer,
+                batchRows, out);
         this.consumer = consumer;
         this.validator = validator;
+        this.timeRule = timeRule;
         this.clickHouse = clickHouse;
         this.writer = writer;
         this.live = live;
@@ -169,9 +172,12 @@ public final class WindowRebuild {
         return slices;
     }
 
-    /** Events are found by arrival: from a little before the range (clock skew) to the end of the topic. */
-    private static ReplayRequest eventsRead(Range range, ReplayRequest request) {
-        return new ReplayRequest(Math.max(0, range.fromMs() - CLOCK_SKEW_MS), Long.MAX_VALUE, request.container(),
+    /**
+     * Events are found by arrival: from the allowed clock skew before the range (an event stamped ahead of its
+     * arrival) to the end of the topic.
+     */
+    private ReplayRequest eventsRead(Range range, ReplayRequest request) {
+        return new ReplayRequest(Math.max(0, range.fromMs() - timeRule.maxSkewMs()), Long.MAX_VALUE, request.container(),
                 List.of(Topic.EVENTS), request.dryRun(), true);
     }
 
@@ -200,13 +206,15 @@ public final class WindowRebuild {
         }
     }
 
-    /** The valid per-event payload of a record, or null; the aggregator sent the others to the DLQ. */
+    /** The valid, trusted per-event payload of a record, or null; the aggregator sent the others to the DLQ. */
     private PerEventPayload event(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null || !(validator.parse(record.value()) instanceof ParsedPayload.PerEvent perEvent)) {
             return null;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        return perEvent.payload().containerId().equals(key) ? perEvent.payload() : null;
+        long arrivedAtMs = EventTimeRule.arrivalOf(record.headers(), record.timestamp(), System.currentTimeMillis());
+        return perEvent.payload().containerId().equals(key) && timeRule.check(perEvent.payload(), arrivedAtMs) == null
+                ? perEvent.payload() : null;
     }
 
     private long storedRows(Range range, ReplayRequest request) throws ClickHouseException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.probr.schemas.DeadLetterReason;
 import io.probr.schemas.DlqHeaders;
 import io.probr.schemas.IngestHeaders;
 import io.probr.schemas.Topic;
@@ -20,23 +21,24 @@ class DeadLettersTest {
 
     @Test
     void aRecordReadAgainAfterAFailedInsertIsDeadLetteredOnce() throws Exception {
-        assertTrue(deadLetters.send(poison(0, 7), "invalid payload"));
-        assertTrue(deadLetters.send(poison(0, 8), "invalid payload"));
-        assertFalse(deadLetters.send(poison(0, 7), "invalid payload")); // the loop read 7 and 8 again
-        assertFalse(deadLetters.send(poison(0, 8), "invalid payload"));
-        assertTrue(deadLetters.send(poison(1, 7), "invalid payload")); // another partition, same offset
+        assertTrue(deadLetters.send(poison(0, 7), DeadLetterReason.INVALID_PAYLOAD, "invalid payload"));
+        assertTrue(deadLetters.send(poison(0, 8), DeadLetterReason.INVALID_PAYLOAD, "invalid payload"));
+        assertFalse(deadLetters.send(poison(0, 7), DeadLetterReason.INVALID_PAYLOAD, "invalid payload")); // the loop read 7 and 8 again
+        assertFalse(deadLetters.send(poison(0, 8), DeadLetterReason.INVALID_PAYLOAD, "invalid payload"));
+        assertTrue(deadLetters.send(poison(1, 7), DeadLetterReason.INVALID_PAYLOAD, "invalid payload")); // another partition, same offset
         deadLetters.awaitAll();
 
         assertEquals(3, producer.history().size());
         assertEquals(Topic.DLQ.topicName(), producer.history().get(0).topic());
         assertEquals("8", IngestHeaders.read(producer.history().get(1).headers(), DlqHeaders.SOURCE_OFFSET));
+        assertEquals("invalid_payload", IngestHeaders.read(producer.history().get(1).headers(), DlqHeaders.REASON_CODE));
     }
 
     @Test
     void afterARebalanceWhatIsReadAgainIsSentAgain() throws Exception {
-        deadLetters.send(poison(0, 7), "invalid payload");
+        deadLetters.send(poison(0, 7), DeadLetterReason.INVALID_PAYLOAD, "invalid payload");
         deadLetters.forgetPending(); // partitions revoked before the letter was confirmed
-        deadLetters.send(poison(0, 7), "invalid payload");
+        deadLetters.send(poison(0, 7), DeadLetterReason.INVALID_PAYLOAD, "invalid payload");
         deadLetters.awaitAll();
 
         assertEquals(2, producer.history().size());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.TagStatus;
 import io.probr.schemas.Topic;
 import io.probr.sink.TestRecords;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class RecordMapperTest {
     private static final UUID INGEST_ID = UUID.fromString("0190d6a4-0000-7000-8000-000000000001");
-    private final RecordMapper mapper = new RecordMapper(new PayloadValidator());
+    private final RecordMapper mapper = TestRecords.mapper();
 
     @Test
     void perEventPayloadBecomesOneEventRowAndOneRowPerTag() throws Exception {
@@ -67,7 +66,7 @@ class RecordMapperTest {
     @Test
     void batchFromATagIsAWindowPartNamedByItsIngestId() throws Exception {
         RowBatch rows = mapper.map(consumed(TestRecords.fromEdge(Topic.BATCHES, "GTM-ABC123",
-                example("batched.json"), INGEST_ID, 1)));
+                example("batched.json"), INGEST_ID)));
 
         Rows.WindowKey key = new Rows.WindowKey(Rows.Source.TAG_BATCH, "GTM-ABC123", 1708790400000L,
                 1708790459000L, INGEST_ID.toString());
@@ -95,14 +94,14 @@ class RecordMapperTest {
     @Test
     void recordsThatCanNeverBeRowsAreRefusedWithAReason() {
         String perEvent = example("per-event.json");
-        assertReason("invalid payload", TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123", "{not json", INGEST_ID, 1));
+        assertReason("invalid payload", TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123", "{not json", INGEST_ID));
         assertReason("a batched payload on probr.events.v1",
-                TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123", example("batched.json"), INGEST_ID, 1));
+                TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123", example("batched.json"), INGEST_ID));
         assertReason("a per-event payload on probr.batches.v1",
-                TestRecords.fromEdge(Topic.BATCHES, "GTM-ABC123", perEvent, INGEST_ID, 1));
+                TestRecords.fromEdge(Topic.BATCHES, "GTM-ABC123", perEvent, INGEST_ID));
         assertReason("header probr-ingest-id is missing",
                 new ProducerRecord<>(Topic.EVENTS.topicName(), TestRecords.utf8(perEvent)));
-        ProducerRecord<byte[], byte[]> badId = TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123", perEvent, INGEST_ID, 1);
+        ProducerRecord<byte[], byte[]> badId = TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123", perEvent, INGEST_ID);
         badId.headers().remove("probr-ingest-id").add("probr-ingest-id", TestRecords.utf8("nope"));
         assertReason("is not a UUID", badId);
         assertReason("header probr-window-part is missing",
@@ -115,7 +114,7 @@ class RecordMapperTest {
     }
 
     static ConsumerRecord<byte[], byte[]> consumed(ProducerRecord<byte[], byte[]> record) {
-        return new ConsumerRecord<>(record.topic(), 0, 42, 0L, TimestampType.CREATE_TIME, 0, 0, record.key(),
-                record.value(), record.headers(), Optional.empty());
+        return new ConsumerRecord<>(record.topic(), 0, 42, TestRecords.RECEIVED_NOW, TimestampType.CREATE_TIME, 0, 0,
+                record.key(), record.value(), record.headers(), Optional.empty());
     }
 }

@@ -4,14 +4,12 @@ import static io.probr.sink.TestRecords.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.Topic;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkHarness;
 import io.probr.sink.TestRecords;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
-import io.probr.sink.mapping.RecordMapper;
 import io.probr.stack.LocalClickHouse;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;
@@ -44,7 +42,7 @@ class ReplayIT {
                 for (String container : List.of(lost, kept)) {
                     String json = example("per-event.json").replace("GTM-ABC123", container)
                             .replace("1708790400000", Long.toString(1708790400000L + i));
-                    harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, UUID.randomUUID(), 1));
+                    harness.send(TestRecords.fromEdge(Topic.EVENTS, container, json, UUID.randomUUID()));
                 }
             }
             try (SinkApp sink = new SinkApp(harness.config(group, Map.of()))) {
@@ -74,7 +72,7 @@ class ReplayIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker);
              ClickHouseWriter writer = new ClickHouseWriter(server.httpUrl(), "default", "")) {
-            new Replayer(consumer, new RecordMapper(new PayloadValidator()), writer, 1000,
+            new Replayer(consumer, TestRecords.mapper(), writer, 1000,
                     new PrintStream(out, true, StandardCharsets.UTF_8))
                     .dryRun(ReplayRequest.parse(List.of("--from", "0", "--container", "GTM-NOPE"), System.currentTimeMillis()));
         }
@@ -99,7 +97,7 @@ class ReplayIT {
             throws Exception {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker);
              ClickHouseWriter writer = new ClickHouseWriter(server.httpUrl(), "default", "")) {
-            return new Replayer(consumer, new RecordMapper(new PayloadValidator()), writer, 1000, System.out)
+            return new Replayer(consumer, TestRecords.mapper(), writer, 1000, System.out)
                     .replay(request, () -> false);
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.probr.schemas.EventTimeRule;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.Topic;
 import io.probr.schemas.WindowSpec;
@@ -63,7 +64,7 @@ class WindowRebuildIT {
             for (int i = 0; i <= 30; i++) {
                 long time = i < 30 ? START + i * 10_000L : START + 300_000;
                 for (String container : List.of(rebuilt, other)) {
-                    harness.send(TestRecords.fromEdge(Topic.EVENTS, container, event(container, time), UUID.randomUUID(), 1));
+                    harness.send(TestRecords.fromEdge(Topic.EVENTS, container, event(container, time), UUID.randomUUID()));
                 }
             }
             // what a buggy aggregator with 1-minute windows stored: one event per window, and a late part
@@ -74,7 +75,7 @@ class WindowRebuildIT {
                 }
                 harness.send(TestRecords.fromAggregator(container, window(container, START, START + 60_000), "late-x"));
                 harness.send(TestRecords.fromEdge(Topic.BATCHES, container, window(container, START, START + 300_000),
-                        UUID.randomUUID(), 1));
+                        UUID.randomUUID()));
             }
             try (SinkApp sink = new SinkApp(harness.config(sinkGroup, Map.of()))) {
                 Poll.until("stored", () -> harness.caughtUp(sinkGroup));
@@ -137,7 +138,7 @@ class WindowRebuildIT {
              ClickHouseWriter writer = new ClickHouseWriter(server.httpUrl(), "default", "");
              Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-            new WindowRebuild(consumer, new PayloadValidator(), clickHouse, writer,
+            new WindowRebuild(consumer, new PayloadValidator(), new EventTimeRule(600_000), clickHouse, writer,
                     new LiveGroups(admin, "none", sinkGroup, Duration.ofSeconds(5), print), FIVE_MINUTES, 1000, print)
                     .dryRun(ReplayRequest.parse(List.of("--from", Long.toString(START), "--to",
                             Long.toString(START + 300_000), "--container", rebuilt, "--rebuild-windows", "--dry-run"),
@@ -159,8 +160,8 @@ class WindowRebuildIT {
              ClickHouseWriter writer = new ClickHouseWriter(server.httpUrl(), "default", "");
              Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             LiveGroups live = new LiveGroups(admin, aggregatorGroup, sinkGroup, Duration.ofSeconds(2), System.out);
-            return new WindowRebuild(consumer, new PayloadValidator(), clickHouse, writer, live, FIVE_MINUTES, 1000,
-                    System.out).rebuild(request, System.currentTimeMillis(), () -> false);
+            return new WindowRebuild(consumer, new PayloadValidator(), new EventTimeRule(600_000), clickHouse, writer,
+                    live, FIVE_MINUTES, 1000, System.out).rebuild(request, System.currentTimeMillis(), () -> false);
         }
     }
 

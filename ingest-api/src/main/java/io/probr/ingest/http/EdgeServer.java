@@ -10,6 +10,7 @@ import io.probr.ingest.kafka.IngestRecords;
 import io.probr.ingest.kafka.KafkaPublisher;
 import io.probr.ingest.kafka.KafkaReadiness;
 import io.probr.ingest.metrics.EdgeMetrics;
+import io.probr.schemas.EventTimeRule;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.ProbrJson;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ public final class EdgeServer {
     /** What the routes need; built and owned by the caller, which also closes it. */
     public record Dependencies(KeyStore keys, RateLimiter rateLimiter, IngestRecords records,
                                KafkaPublisher publisher, KafkaReadiness readiness, EdgeMetrics metrics,
-                               int maxBodyBytes, long publishTimeoutMs) {
+                               EventTimeRule timeRule, int maxBodyBytes, long publishTimeoutMs) {
     }
 
     private EdgeServer() {
@@ -34,7 +35,7 @@ public final class EdgeServer {
 
     public static Javalin create(Dependencies deps) {
         IngestHandler ingest = new IngestHandler(new BodyReader(deps.maxBodyBytes()), new PayloadValidator(),
-                deps.records(), deps.publisher(), deps.metrics(), deps.publishTimeoutMs());
+                deps.timeRule(), deps.records(), deps.publisher(), deps.metrics(), deps.publishTimeoutMs());
         AuthFilter auth = new AuthFilter(deps.keys(), deps.rateLimiter());
         return Javalin.create(config -> {
             config.http.compressionStrategy = CompressionStrategy.NONE;

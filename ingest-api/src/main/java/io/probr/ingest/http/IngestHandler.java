@@ -6,8 +6,10 @@ import io.probr.ingest.auth.ApiKey;
 import io.probr.ingest.kafka.IngestRecords;
 import io.probr.ingest.kafka.KafkaPublisher;
 import io.probr.ingest.metrics.EdgeMetrics;
+import io.probr.schemas.EventTimeRule;
 import io.probr.schemas.ParsedPayload;
 import io.probr.schemas.PayloadValidator;
+import io.probr.schemas.PerEventPayload;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -23,15 +25,17 @@ final class IngestHandler implements Handler {
 
     private final BodyReader bodyReader;
     private final PayloadValidator validator;
+    private final EventTimeRule timeRule;
     private final IngestRecords records;
     private final KafkaPublisher publisher;
     private final EdgeMetrics metrics;
     private final long publishTimeoutMs;
 
-    IngestHandler(BodyReader bodyReader, PayloadValidator validator, IngestRecords records,
+    IngestHandler(BodyReader bodyReader, PayloadValidator validator, EventTimeRule timeRule, IngestRecords records,
                   KafkaPublisher publisher, EdgeMetrics metrics, long publishTimeoutMs) {
         this.bodyReader = bodyReader;
         this.validator = validator;
+        this.timeRule = timeRule;
         this.records = records;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -71,11 +75,21 @@ final class IngestHandler implements Handler {
             throw new ApiError(ErrorCode.INVALID_PAYLOAD, String.join("; ", invalid.errors()));
         }
         if (parsed instanceof ParsedPayload.Batched batched) {
+            trusted(timeRule.check(batched.payload(), receivedAtMs));
             String containerId = allowed(key, batched.payload().containerId());
             return records.batched(containerId, body, key, receivedAtMs);
         }
-        String containerId = allowed(key, ((ParsedPayload.PerEvent) parsed).payload().containerId());
+        PerEventPayload event = ((ParsedPayload.PerEvent) parsed).payload();
+        trusted(timeRule.check(event, receivedAtMs));
+        String containerId = allowed(key, event.containerId());
         return records.perEvent(containerId, body, key, receivedAtMs);
+    }
+
+    /** Past times are late corrections downstream; only a time ahead of this clock is refused. */
+    private static void trusted(EventTimeRule.Violation violation) {
+        if (violation != null) {
+            throw new ApiError(ErrorCode.INVALID_PAYLOAD, violation.message());
+        }
     }
 
     private static String allowed(ApiKey key, String containerId) {

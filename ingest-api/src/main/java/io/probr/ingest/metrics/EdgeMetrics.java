@@ -1,5 +1,6 @@
 package io.probr.ingest.metrics;
 
+import io.probr.schemas.runtime.HealthServer;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -14,7 +15,7 @@ import org.apache.kafka.common.MetricName;
 
 /** The edge's Prometheus metrics, in a registry of its own (no global default registry). */
 public final class EdgeMetrics {
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusRegistry registry = HealthServer.withJvmMetrics(new PrometheusRegistry());
     private final Counter requests = Counter.builder()
             .name("probr_edge_requests_total")
             .help("HTTP requests answered, by path and status code")

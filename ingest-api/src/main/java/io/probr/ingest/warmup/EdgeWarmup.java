@@ -72,7 +72,8 @@ public final class EdgeWarmup {
         try {
             server = EdgeServer.create(new EdgeServer.Dependencies(keys,
                     new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
-                    IngestRecords.forWarmup(), publisher, readiness, new EdgeMetrics(), config.maxBodyBytes(),
+                    IngestRecords.forWarmup(), publisher, readiness, new EdgeMetrics(), config.timeRule(),
+                    config.maxBodyBytes(),
                     config.publishTimeoutMs()));
             server.start("127.0.0.1", 0);
             log.info("warming up for at most {} s on a private instance at 127.0.0.1:{}", config.warmupSeconds(),

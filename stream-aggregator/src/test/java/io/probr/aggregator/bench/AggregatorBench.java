@@ -67,7 +67,7 @@ public final class AggregatorBench {
             try (AggregatorApp app = new AggregatorApp(AggregatorConfig.fromEnv(Map.of(
                     "PROBR_KAFKA_BOOTSTRAP", bootstrap, "PROBR_AGGREGATOR_APPLICATION_ID", appId,
                     "PROBR_AGGREGATOR_STATE_DIR", stateDir.toString(),
-                    "PROBR_WINDOW_GRACE_MS", "0")))) {
+                    "PROBR_WINDOW_GRACE_MS", "0", "PROBR_AGGREGATOR_PORT", "0")))) {
                 while (!caughtUp(admin, appId, end)) {
                     Thread.sleep(50);
                 }

@@ -1,0 +1,88 @@
+package io.probr.schemas;
+
+import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * When a payload's time can be trusted: not more than {@code maxSkewMs} ahead of the moment it arrived, and
+ * inside what ClickHouse's {@code DateTime} holds (it wraps silently outside 1970–2106). Stream time is the
+ * largest event time seen, so one record stamped in the future would close every window of its partition
+ * early; the edge, the aggregator and the sink all apply this one rule.
+ */
+public record EventTimeRule(long maxSkewMs) {
+    /** The last millisecond of ClickHouse's {@code DateTime}: 2106-02-07T06:28:15.999Z. */
+    public static final long DATETIME_MAX_MS = 4_294_967_295_999L;
+
+    public EventTimeRule {
+        if (maxSkewMs < 0) {
+            throw new IllegalArgumentException("the clock skew must be >= 0, got " + maxSkewMs);
+        }
+    }
+
+    /** {@code PROBR_MAX_CLOCK_SKEW_MS}, default 10 minutes; the edge, the aggregator and the sink read it alike. */
+    public static EventTimeRule fromEnv(EnvVars env) {
+        return new EventTimeRule(env.number("PROBR_MAX_CLOCK_SKEW_MS", 600_000, 0, 86_400_000));
+    }
+
+    /** A refused time: the reason and a message naming the field, its value and the reference time. */
+    public record Violation(DeadLetterReason reason, String message) {
+    }
+
+    /** The first untrusted field of a per-event payload, or {@code null}. */
+    public Violation check(PerEventPayload event, long arrivedAtMs) {
+        return check("timestamp_ms", event.timestampMs(), arrivedAtMs);
+    }
+
+    /** The first untrusted field of a batch a tag sent: both ends of its window are event times. */
+    public Violation check(BatchedPayload batch, long arrivedAtMs) {
+        Violation start = check("window_start_ms", batch.windowStartMs(), arrivedAtMs);
+        return start != null ? start : check("window_end_ms", batch.windowEndMs(), arrivedAtMs);
+    }
+
+    /**
+     * The first untrusted field of a window the aggregator computed: its start is at or before an event's time,
+     * its end may lie one window size later.
+     */
+    public Violation checkComputedWindow(BatchedPayload window, long emittedAtMs) {
+        Violation start = check("window_start_ms", window.windowStartMs(), emittedAtMs);
+        return start != null ? start : checkRange("window_end_ms", window.windowEndMs());
+    }
+
+    /**
+     * When a record reached Probr: the edge's received-at header, else (another producer wrote it) the record's
+     * timestamp; never later than {@code nowMs}, since a header can be written by anyone.
+     */
+    public static long arrivalOf(Headers headers, long recordTimestampMs, long nowMs) {
+        String header = IngestHeaders.read(headers, IngestHeaders.RECEIVED_AT_MS);
+        long arrival = recordTimestampMs;
+        if (header != null) {
+            try {
+                arrival = Long.parseLong(header);
+            } catch (NumberFormatException e) {
+                // not the edge's: the record's own timestamp stands
+            }
+        }
+        return Math.min(arrival, nowMs);
+    }
+
+    /** {@code null} when {@code valueMs} is within the skew of {@code arrivedAtMs} and storable. */
+    public Violation check(String field, long valueMs, long arrivedAtMs) {
+        if (valueMs > arrivedAtMs + maxSkewMs) {
+            return new Violation(DeadLetterReason.FUTURE_TIMESTAMP, "$." + field + ": " + instant(valueMs) + " is more than "
+                    + maxSkewMs / 1000 + " s ahead of the receiving server's clock (" + instant(arrivedAtMs) + ")");
+        }
+        return checkRange(field, valueMs);
+    }
+
+    private static Violation checkRange(String field, long valueMs) {
+        if (valueMs < 0 || valueMs > DATETIME_MAX_MS) {
+            return new Violation(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, "$." + field + ": " + instant(valueMs)
+                    + " is outside 1970-01-01T00:00:00Z..2106-02-07T06:28:15Z, the range ClickHouse stores");
+        }
+        return null;
+    }
+
+    private static String instant(long ms) {
+        return Instant.ofEpochMilli(ms).toString();
+    }
+}
