@@ -29,6 +29,8 @@ COPY --from=build /src/stream-aggregator/target/stream-aggregator.jar /app/
 COPY --from=build /src/stream-aggregator/target/lib /app/lib
 USER probr
 ENV PROBR_AGGREGATOR_STATE_DIR=/var/lib/probr/aggregator
+EXPOSE 8083
+HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8083/healthz"]
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/stream-aggregator.jar"]
 
 FROM eclipse-temurin:17-jre AS sink

@@ -5,7 +5,7 @@ import io.probr.schemas.EventTimeRule;
 import java.util.Map;
 
 /**
- * The sink's configuration, read once from environment variables (README, "Configuration"). Kafka
+ * The sink's configuration, read once from environment variables (docs/operations.md). Kafka
  * consumer settings pass through: {@code PROBR_KAFKA_CONSUMER_MAX_POLL_RECORDS=2000} becomes
  * {@code max.poll.records=2000}.
  */

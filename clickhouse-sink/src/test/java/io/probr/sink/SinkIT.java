@@ -153,6 +153,10 @@ class SinkIT {
                 Topic.EVENTS.topicName(), TestRecords.utf8(container),
                 TestRecords.utf8(example("per-event.json").replace("GTM-ABC123", container)));
         harness.send(withoutHeaders);
+        UUID future = UUID.randomUUID();   // 2126: would be stored as 1990 by a wrapping DateTime
+        harness.send(TestRecords.fromEdge(Topic.EVENTS, container,
+                example("per-event.json").replace("GTM-ABC123", container).replace("1708790400000", "4922899200000"),
+                future));
         UUID good = UUID.randomUUID();
         harness.send(TestRecords.fromEdge(Topic.EVENTS, container,
                 example("per-event-minimal.json").replaceAll("GTM-[A-Z0-9]+", container), good));
@@ -165,25 +169,29 @@ class SinkIT {
                     + good + "'") == 1);
             dlq.subscribe(List.of(Topic.DLQ.topicName()));
             List<ConsumerRecord<byte[], byte[]>> mine = new ArrayList<>();
-            Poll.until("two dead letters", () -> {
+            Poll.until("three dead letters", () -> {
                 dlq.poll(Duration.ofMillis(200)).forEach(r -> {
                     if (container.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                         mine.add(r);
                     }
                 });
-                return mine.size() >= 2;
+                return mine.size() >= 3;
             });
-            assertEquals(2, mine.size());
+            assertEquals(3, mine.size());
             assertTrue(IngestHeaders.read(mine.get(0).headers(), DlqHeaders.REASON).startsWith("invalid payload"));
             assertEquals("{\"container_id\": truncated", new String(mine.get(0).value(), StandardCharsets.UTF_8));
             assertEquals("clickhouse-sink", IngestHeaders.read(mine.get(0).headers(), DlqHeaders.FAILED_BY));
             assertEquals(Topic.EVENTS.topicName(), IngestHeaders.read(mine.get(0).headers(), DlqHeaders.SOURCE_TOPIC));
             assertTrue(IngestHeaders.read(mine.get(1).headers(), DlqHeaders.REASON).contains("probr-ingest-id is missing"));
+            assertEquals("invalid_metadata", IngestHeaders.read(mine.get(1).headers(), DlqHeaders.REASON_CODE));
+            assertEquals("future_timestamp", IngestHeaders.read(mine.get(2).headers(), DlqHeaders.REASON_CODE));
+            assertEquals(0, harness.number("SELECT count() FROM probr.events WHERE ingest_id = '" + future + "'"));
+            assertEquals(0, harness.number("SELECT count() FROM probr.tag_executions WHERE ingest_id = '" + future + "'"));
 
             // the insert thread's rows become visible a moment before the loop records them: poll
             Poll.until("the sink's metrics", () -> {
                 String body = metrics(sink);
-                return body.contains("probr_sink_dlq_records_total{topic=\"probr.events.v1\"}")
+                return body.contains("probr_sink_dlq_records_total{reason=\"future_timestamp\",topic=\"probr.events.v1\"}")
                         && body.contains("probr_sink_rows_written_total{table=\"probr.events\"}")
                         && body.contains("probr_sink_consumer_lag{topic=\"probr.events.v1\"}");
             });

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The edge's configuration, read once from environment variables (see README, "Configuration"). Kafka
+ * The edge's configuration, read once from environment variables (docs/operations.md). Kafka
  * producer settings pass through: {@code PROBR_KAFKA_PRODUCER_LINGER_MS=5} becomes {@code linger.ms=5}.
  */
 public record IngestConfig(

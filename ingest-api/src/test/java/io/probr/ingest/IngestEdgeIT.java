@@ -224,6 +224,36 @@ class IngestEdgeIT {
     }
 
     @Test
+    void aTimestampMoreThanTheSkewAheadOfTheServersClockIs400NamingFieldValueAndServerTime() throws Exception {
+        long future = System.currentTimeMillis() + 11 * 60_000;
+        HttpResponse<String> response = refused(post(key, perEvent("GTM-FUTURE")
+                .replace("1708790401000", Long.toString(future))));
+        assertError(400, "invalid_payload", response);
+        String message = JSON.readTree(response.body()).get("message").asText();
+        assertTrue(message.startsWith("$.timestamp_ms: " + Instant.ofEpochMilli(future) + " is more than 600 s ahead"
+                + " of the receiving server's clock (20"), message);
+
+        assertError(400, "invalid_payload", refused(post(key, perEvent("GTM-FUTURE")
+                .replace("1708790401000", "253402300799000"))));   // year 9999, within the schema
+    }
+
+    @Test
+    void aBatchWhoseWindowEndsInTheFutureIs400AndTheContractsPastExamplesStay200() throws Exception {
+        String batch = new String(seed("batched.json"), StandardCharsets.UTF_8);
+        long future = System.currentTimeMillis() + 3_600_000;
+        String endInFuture = batch.replaceFirst("\"window_end_ms\":\\s*\\d+", "\"window_end_ms\": " + future);
+        HttpResponse<String> response = refused(post(key, endInFuture));
+        assertError(400, "invalid_payload", response);
+        assertTrue(response.body().contains("window_end_ms"), response.body());
+
+        acceptedOnce(edge.post(key, HttpRequest.BodyPublishers.ofByteArray(seed("batched.json"))), Topic.BATCHES);
+        acceptedOnce(edge.post(key, HttpRequest.BodyPublishers.ofByteArray(seed("per-event.json"))), Topic.EVENTS);
+        // within the skew: a tag clock a few minutes ahead is still accepted
+        acceptedOnce(post(key, perEvent("GTM-AHEAD").replace("1708790401000",
+                Long.toString(System.currentTimeMillis() + 5 * 60_000))), Topic.EVENTS);
+    }
+
+    @Test
     void aContentTypeOtherThanJsonIs400() throws Exception {
         assertError(400, "invalid_payload", refused(post(key, perEvent("GTM-A")).setHeader("Content-Type", "text/plain")));
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The aggregation rules, as pure functions over the batched shape: a window is a {@link BatchedPayload}
- * and adding an event returns the next one. See README, "Windows", for the semantics of each field. Part of
+ * and adding an event returns the next one. See docs/windows.md for the semantics of each field. Part of
  * the shared contract because the aggregator and the window rebuild ({@code ./probr replay --rebuild-windows})
  * must count alike.
  */

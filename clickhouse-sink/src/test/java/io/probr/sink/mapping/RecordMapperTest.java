@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.probr.schemas.DeadLetterReason;
 import io.probr.schemas.TagStatus;
 import io.probr.schemas.Topic;
 import io.probr.sink.TestRecords;
@@ -106,6 +107,37 @@ class RecordMapperTest {
         assertReason("is not a UUID", badId);
         assertReason("header probr-window-part is missing",
                 new ProducerRecord<>(Topic.WINDOWS.topicName(), TestRecords.utf8(example("batched.json"))));
+    }
+
+    @Test
+    void timesBeyondTheSkewOrOutsideDateTimeAreRefusedNeverWrapped() {
+        long now = System.currentTimeMillis();
+        String perEvent = example("per-event.json");
+        ProducerRecord<byte[], byte[]> future = TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123",
+                perEvent.replace("1708790400000", Long.toString(now + 11 * 60_000)), INGEST_ID, now);
+        assertEquals(DeadLetterReason.FUTURE_TIMESTAMP, refused(future).reason());
+        // a received-at header in the future proves nothing: the sink's clock bounds it
+        ProducerRecord<byte[], byte[]> lying = TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123",
+                perEvent.replace("1708790400000", "4922899200000"), INGEST_ID, 4922899200000L);
+        assertEquals(DeadLetterReason.FUTURE_TIMESTAMP, refused(lying).reason());
+        String window = example("batched.json").replaceFirst("\"window_end_ms\":\\s*\\d+",
+                "\"window_end_ms\": 253402300799000");
+        assertEquals(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, refused(TestRecords.fromAggregator("GTM-ABC123", window,
+                "final")).reason());
+        assertEquals(DeadLetterReason.FUTURE_TIMESTAMP, refused(TestRecords.fromEdge(Topic.BATCHES, "GTM-ABC123",
+                window, INGEST_ID, now)).reason());
+    }
+
+    @Test
+    void anEventStampedWithinTheSkewOfItsArrivalIsStored() throws Exception {
+        long arrival = 1708790400000L - 5 * 60_000;   // the tag's clock five minutes ahead of the edge's
+        RowBatch rows = mapper.map(consumed(TestRecords.fromEdge(Topic.EVENTS, "GTM-ABC123",
+                example("per-event.json"), INGEST_ID, arrival)));
+        assertEquals(1, rows.events().size());
+    }
+
+    private UnmappableRecordException refused(ProducerRecord<byte[], byte[]> record) {
+        return assertThrows(UnmappableRecordException.class, () -> mapper.map(consumed(record)));
     }
 
     private void assertReason(String expected, ProducerRecord<byte[], byte[]> record) {
