@@ -37,6 +37,7 @@ public final class AggregatorApp implements AutoCloseable {
         // from the last committed transaction.
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed, replacing it", e);
+            metrics.threadFailed();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("aggregator state {} -> {}", before, now));
@@ -62,6 +63,10 @@ public final class AggregatorApp implements AutoCloseable {
     /** Processing: RUNNING, and no store still being restored from its changelog. */
     public boolean isReady() {
         return state() == KafkaStreams.State.RUNNING && !metrics.isRestoring();
+    }
+
+    public AggregatorMetrics metrics() {
+        return metrics;
     }
 
     public int port() {

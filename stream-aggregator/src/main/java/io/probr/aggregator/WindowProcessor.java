@@ -230,7 +230,8 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
         metrics.deadLettered(reason);
         Record<byte[], byte[]> out = record.withHeaders(copy(record.headers()));
         DlqHeaders.addFailure(out.headers(), reason, message, "stream-aggregator");
-        context.recordMetadata().ifPresent(source ->
+        // in a punctuation the metadata is there but empty (topic null): a window has no source record
+        context.recordMetadata().filter(source -> source.topic() != null).ifPresent(source ->
                 DlqHeaders.addSource(out.headers(), source.topic(), source.partition(), source.offset()));
         log.warn("record sent to the DLQ ({}): {}", reason.code(), message);
         context.forward(out, WindowTopology.DLQ_SINK);

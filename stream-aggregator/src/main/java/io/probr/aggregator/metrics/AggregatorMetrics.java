@@ -47,6 +47,10 @@ public final class AggregatorMetrics implements StateRestoreListener {
             .name("probr_aggregator_restored_records_total")
             .help("Changelog records read back into the state stores since start")
             .register(registry);
+    private final Counter threadFailures = Counter.builder()
+            .name("probr_aggregator_stream_thread_failures_total")
+            .help("Stream threads that failed and were replaced (each resumes from the last committed transaction)")
+            .register(registry);
     private final Map<TopicPartition, Long> restoring = new ConcurrentHashMap<>();
 
     public AggregatorMetrics() {
@@ -99,6 +103,14 @@ public final class AggregatorMetrics implements StateRestoreListener {
 
     public void partitionClosed(int partition) {
         streamTimeBehind.remove(Integer.toString(partition));
+    }
+
+    public void threadFailed() {
+        threadFailures.inc();
+    }
+
+    public long threadFailures() {
+        return (long) threadFailures.get();
     }
 
     public long lateEvents() {
