@@ -1,7 +1,7 @@
 package io.probr.sink;
 
 import io.probr.schemas.EventTimeRule;
-import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.Topic;
 import io.probr.schemas.WindowHeaders;
@@ -44,12 +44,7 @@ public final class TestRecords {
     /** A per-event or batched payload as the edge publishes it: raw bytes and the edge's headers. */
     public static ProducerRecord<byte[], byte[]> fromEdge(Topic topic, String containerId, String json, UUID ingestId,
             long receivedAtMs) {
-        Headers headers = new RecordHeaders()
-                .add(IngestHeaders.INGEST_ID, utf8(ingestId.toString()))
-                .add(IngestHeaders.RECEIVED_AT_MS, utf8(Long.toString(receivedAtMs)))
-                .add(IngestHeaders.KEY_ID, utf8("pk_test"))
-                .add(IngestHeaders.SITE_ID, utf8("shop"));
-        return new ProducerRecord<>(topic.topicName(), null, utf8(containerId), utf8(json), headers);
+        return new IngestMetadata(ingestId, receivedAtMs, "pk_test", "shop").record(topic, containerId, utf8(json));
     }
 
     /** A window as the aggregator publishes it. */

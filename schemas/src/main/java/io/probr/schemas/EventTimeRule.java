@@ -53,16 +53,7 @@ public record EventTimeRule(long maxSkewMs) {
      * timestamp; never later than {@code nowMs}, since a header can be written by anyone.
      */
     public static long arrivalOf(Headers headers, long recordTimestampMs, long nowMs) {
-        String header = IngestHeaders.read(headers, IngestHeaders.RECEIVED_AT_MS);
-        long arrival = recordTimestampMs;
-        if (header != null) {
-            try {
-                arrival = Long.parseLong(header);
-            } catch (NumberFormatException e) {
-                // not the edge's: the record's own timestamp stands
-            }
-        }
-        return Math.min(arrival, nowMs);
+        return Math.min(IngestMetadata.receivedAt(headers).orElse(recordTimestampMs), nowMs);
     }
 
     /** {@code null} when {@code valueMs} is within the skew of {@code arrivedAtMs} and storable. */

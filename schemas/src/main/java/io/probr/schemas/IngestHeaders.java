@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** Names of the headers the edge puts on every record it writes; values are UTF-8 strings. */
+/** Names of the headers the edge puts on every record it writes ({@link IngestMetadata}); values are UTF-8 strings. */
 public final class IngestHeaders {
     /** Unique, time-ordered id (UUIDv7) of the accepted request: the idempotency key into ClickHouse. */
     public static final String INGEST_ID = "probr-ingest-id";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.probr.schemas.BatchedPayload;
 import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.ProbrJson;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
@@ -117,9 +118,8 @@ class AggregatorCrashIT {
             clock += random.nextInt(400);
             long ts = clock - random.nextInt(3_000);
             String container = "GTM-" + random.nextInt(5);
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.EVENTS.topicName(),
-                    container.getBytes(StandardCharsets.UTF_8), eventJson(container, ts).getBytes(StandardCharsets.UTF_8));
-            record.headers().add(IngestHeaders.INGEST_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<byte[], byte[]> record = new IngestMetadata(UUID.randomUUID(), System.currentTimeMillis(),
+                    "pk_test", "test").record(Topic.EVENTS, container, eventJson(container, ts).getBytes(StandardCharsets.UTF_8));
             acks.add(producer.send(record));
             raw.merge(container + "@" + Math.floorDiv(ts, MINUTE) * MINUTE, 1L, Long::sum);
         }

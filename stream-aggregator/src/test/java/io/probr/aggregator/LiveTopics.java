@@ -2,7 +2,7 @@ package io.probr.aggregator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.Topic;
 import io.probr.stack.Poll;
 import java.net.URI;
@@ -63,10 +63,7 @@ final class LiveTopics implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.EVENTS.topicName(), partition,
                 container.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
         if (edgeHeaders) {
-            record.headers()
-                    .add(IngestHeaders.INGEST_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))
-                    .add(IngestHeaders.RECEIVED_AT_MS, Long.toString(System.currentTimeMillis())
-                            .getBytes(StandardCharsets.UTF_8));
+            new IngestMetadata(UUID.randomUUID(), System.currentTimeMillis(), "pk_test", "test").writeTo(record.headers());
         }
         send(record);
     }

@@ -10,6 +10,7 @@ import io.probr.schemas.BatchedPayload;
 import io.probr.schemas.DeadLetterReason;
 import io.probr.schemas.DlqHeaders;
 import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.ParsedPayload;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.PerEventPayload;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -98,14 +100,18 @@ class WindowTopologyTest {
     }
 
     private void pipe(String container, String json) {
-        pipe(container, json, UUID.randomUUID().toString());
+        pipe(container, json, UUID.randomUUID());
     }
 
-    private void pipe(String container, String json, String ingestId) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(IngestHeaders.INGEST_ID, ingestId.getBytes(StandardCharsets.UTF_8));
-        events.pipeInput(new TestRecord<>(container.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8), headers, WALL0));
+    /** As the edge writes it, received at the drivers' start. */
+    private void pipe(String container, String json, UUID ingestId) {
+        ProducerRecord<byte[], byte[]> record = new IngestMetadata(ingestId, WALL0, "pk_test", "test")
+                .record(Topic.EVENTS, container, json.getBytes(StandardCharsets.UTF_8));
+        events.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), WALL0));
+    }
+
+    private static UUID ingestId(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An event on another container far enough ahead to close every window before {@code timeMs}. */
@@ -216,11 +222,11 @@ class WindowTopologyTest {
         pipe("GTM-A", event("GTM-A", "e", T0, "{\"id\":\"1\",\"status\":\"success\",\"execution_time\":7}"));
         advanceStreamTimeTo(T0 + MINUTE + GRACE);
         assertEquals(1, windowRecords().size());
-        pipe("GTM-A", event("GTM-A", "late", T0 + 1, "{\"id\":\"1\",\"status\":\"failure\"}"), "ingest-late-1");
+        pipe("GTM-A", event("GTM-A", "late", T0 + 1, "{\"id\":\"1\",\"status\":\"failure\"}"), ingestId("late-1"));
 
         List<TestRecord<byte[], byte[]>> out = windowRecords();
         assertEquals(1, out.size());
-        assertEquals("late-ingest-late-1", header(out.get(0), WindowHeaders.WINDOW_PART));
+        assertEquals("late-" + ingestId("late-1"), header(out.get(0), WindowHeaders.WINDOW_PART));
         BatchedPayload correction = payload(out.get(0));
         assertEquals(T0, correction.windowStartMs());
         assertEquals(1, correction.totalEvents());
@@ -422,7 +428,7 @@ class WindowTopologyTest {
         Random random = new Random(7);
         for (int i = 0; i < 300; i++) {
             long ts = T0 + random.nextInt(5 * (int) MINUTE);
-            t.pipe("GTM-A", event("GTM-A", "e", ts, ""), "id-" + i);
+            t.pipe("GTM-A", event("GTM-A", "e", ts, ""), ingestId("id-" + i));
         }
         t.advanceStreamTimeTo(T0 + 20 * MINUTE);
         List<String> out = new ArrayList<>();

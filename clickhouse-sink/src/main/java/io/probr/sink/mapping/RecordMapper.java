@@ -4,6 +4,7 @@ import io.probr.schemas.BatchedPayload;
 import io.probr.schemas.DeadLetterReason;
 import io.probr.schemas.EventTimeRule;
 import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.ParsedPayload;
 import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.PerEventPayload;
@@ -51,14 +52,14 @@ public final class RecordMapper {
                 throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "a batched payload on " + topic);
             }
             trusted(timeRule.check(perEvent.payload(), arrivedAtMs));
-            return eventRows(perEvent.payload(), record.headers());
+            return eventRows(perEvent.payload(), metadata(record.headers()));
         }
         if (!(parsed instanceof ParsedPayload.Batched batched)) {
             throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "a per-event payload on " + topic);
         }
         if (topic.equals(Topic.BATCHES.topicName())) {
             trusted(timeRule.check(batched.payload(), arrivedAtMs));
-            String part = ingestId(record.headers()).toString();
+            String part = metadata(record.headers()).ingestId().toString();
             return windowRows(batched.payload(), Rows.Source.TAG_BATCH, part);
         }
         if (topic.equals(Topic.WINDOWS.topicName())) {
@@ -75,12 +76,11 @@ public final class RecordMapper {
         }
     }
 
-    private static RowBatch eventRows(PerEventPayload event, Headers headers) throws UnmappableRecordException {
-        UUID ingestId = ingestId(headers);
+    private static RowBatch eventRows(PerEventPayload event, IngestMetadata metadata) {
+        UUID ingestId = metadata.ingestId();
         RowBatch rows = new RowBatch();
         rows.events().add(new Rows.EventRow(ingestId, event.containerId(), event.eventName(), event.timestampMs(),
-                receivedAt(headers), orEmpty(IngestHeaders.read(headers, IngestHeaders.KEY_ID)),
-                orEmpty(IngestHeaders.read(headers, IngestHeaders.SITE_ID)), event.tags().size(),
+                metadata.receivedAtMs(), metadata.keyId(), metadata.siteId(), event.tags().size(),
                 event.userData(), event.ecommerce()));
         List<PerEventPayload.Tag> tags = event.tags();
         for (int i = 0; i < tags.size(); i++) {
@@ -107,30 +107,11 @@ public final class RecordMapper {
         return rows;
     }
 
-    private static UUID ingestId(Headers headers) throws UnmappableRecordException {
-        String value = IngestHeaders.read(headers, IngestHeaders.INGEST_ID);
-        if (value == null) {
-            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA,
-                    "header " + IngestHeaders.INGEST_ID + " is missing");
-        }
+    private static IngestMetadata metadata(Headers headers) throws UnmappableRecordException {
         try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA,
-                    "header " + IngestHeaders.INGEST_ID + " is not a UUID: " + value);
-        }
-    }
-
-    private static long receivedAt(Headers headers) throws UnmappableRecordException {
-        String value = IngestHeaders.read(headers, IngestHeaders.RECEIVED_AT_MS);
-        if (value == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA,
-                    "header " + IngestHeaders.RECEIVED_AT_MS + " is not a number: " + value);
+            return IngestMetadata.readFrom(headers);
+        } catch (IngestMetadata.InvalidMetadataException e) {
+            throw new UnmappableRecordException(DeadLetterReason.INVALID_METADATA, e.getMessage());
         }
     }
 

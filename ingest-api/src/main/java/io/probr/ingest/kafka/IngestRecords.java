@@ -3,9 +3,8 @@ package io.probr.ingest.kafka;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.probr.ingest.auth.ApiKey;
-import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.Topic;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -42,17 +41,7 @@ public final class IngestRecords {
 
     private ProducerRecord<byte[], byte[]> create(Topic topic, String containerId, byte[] body, ApiKey key,
                                                   long receivedAtMs) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.topicName(),
-                containerId.getBytes(StandardCharsets.UTF_8), body);
-        record.headers()
-                .add(IngestHeaders.INGEST_ID, utf8(ingestIds.generate().toString()))
-                .add(IngestHeaders.RECEIVED_AT_MS, utf8(Long.toString(receivedAtMs)))
-                .add(IngestHeaders.KEY_ID, utf8(key.id()))
-                .add(IngestHeaders.SITE_ID, utf8(key.siteId()));
-        return record;
-    }
-
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
+        return new IngestMetadata(ingestIds.generate(), receivedAtMs, key.id(), key.siteId())
+                .record(topic, containerId, body);
     }
 }

@@ -1,6 +1,6 @@
 package io.probr.pipeline.bench;
 
-import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.TagStatus;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
@@ -254,11 +254,8 @@ public final class SinkBench {
                 + "\"user_data\":{\"has_email\":true,\"has_phone\":false,\"has_first_name\":true,\"has_last_name\":true,"
                 + "\"has_city\":false,\"has_country\":true},\"ecommerce\":{\"has_value\":true,\"has_currency\":true,"
                 + "\"has_transaction_id\":true,\"has_items\":true}}";
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.EVENTS.topicName(), null,
-                container.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(IngestHeaders.INGEST_ID, ingestId.toString().getBytes(StandardCharsets.UTF_8))
-                .add(IngestHeaders.RECEIVED_AT_MS, Long.toString(timestampMs).getBytes(StandardCharsets.UTF_8));
-        return record;
+        return new IngestMetadata(ingestId, timestampMs, "pk_bench", "bench")
+                .record(Topic.EVENTS, container, json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Offsets of the sink's source topics. */

@@ -2,7 +2,7 @@ package io.probr.aggregator.bench;
 
 import io.probr.aggregator.AggregatorApp;
 import io.probr.aggregator.AggregatorConfig;
-import io.probr.schemas.IngestHeaders;
+import io.probr.schemas.IngestMetadata;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
 import io.probr.stack.TempDirectory;
@@ -135,10 +135,8 @@ public final class AggregatorBench {
     private static ProducerRecord<byte[], byte[]> record(String container, long ts) {
         String json = "{\"container_id\":\"" + container + "\",\"event_name\":\"purchase\",\"timestamp_ms\":" + ts
                 + ",\"tags\":" + TAGS + ",\"user_data\":{\"has_email\":true,\"has_first_name\":true}}";
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.EVENTS.topicName(),
-                container.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(IngestHeaders.INGEST_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        return record;
+        return new IngestMetadata(UUID.randomUUID(), System.currentTimeMillis(), "pk_bench", "bench")
+                .record(Topic.EVENTS, container, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, OffsetSpec spec) throws Exception {
