@@ -4,6 +4,7 @@ import io.probr.schemas.PayloadValidator;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
 import io.probr.schemas.runtime.HealthServer;
+import io.probr.schemas.runtime.ServiceArguments;
 import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
@@ -144,6 +145,8 @@ public final class SinkApp implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        ServiceArguments.exitUnlessStarting("clickhouse-sink.jar",
+                "The Probr ClickHouse sink: Kafka topics to ClickHouse tables, migrations first.", args);
         SinkApp app;
         try {
             app = new SinkApp(SinkConfig.fromEnv(System.getenv()));

@@ -2,6 +2,7 @@ package io.probr.sink;
 
 import io.probr.schemas.EnvVars;
 import io.probr.schemas.EventTimeRule;
+import io.probr.schemas.WindowSpec;
 import java.util.Map;
 
 /**
@@ -25,6 +26,8 @@ public record SinkConfig(
         int topicPartitions,
         short topicReplication,
         EventTimeRule timeRule,
+        WindowSpec windows,
+        String aggregatorApplicationId,
         Map<String, String> consumerOverrides) {
 
     public static final String CONSUMER_PREFIX = "PROBR_KAFKA_CONSUMER_";
@@ -47,6 +50,9 @@ public record SinkConfig(
                 e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
                 (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
                 EventTimeRule.fromEnv(e),
+                WindowSpec.fromEnv(e),
+                // the aggregator's own variable and default: the rebuild waits for the group that really runs
+                e.get("PROBR_AGGREGATOR_APPLICATION_ID", "probr-aggregator"),
                 e.withPrefix(CONSUMER_PREFIX));
     }
 

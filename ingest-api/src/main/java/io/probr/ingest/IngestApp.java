@@ -11,6 +11,7 @@ import io.probr.ingest.metrics.EdgeMetrics;
 import io.probr.ingest.warmup.EdgeWarmup;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
+import io.probr.schemas.runtime.ServiceArguments;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -98,6 +99,8 @@ public final class IngestApp implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        ServiceArguments.exitUnlessStarting("ingest-api.jar", "The Probr edge: POST /ingest, /healthz, /readyz, /metrics.",
+                args);
         IngestApp app = new IngestApp(IngestConfig.fromEnv(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     }

@@ -4,6 +4,7 @@ import io.probr.aggregator.metrics.AggregatorMetrics;
 import io.probr.schemas.Topic;
 import io.probr.schemas.TopicSetup;
 import io.probr.schemas.runtime.HealthServer;
+import io.probr.schemas.runtime.ServiceArguments;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,8 @@ public final class AggregatorApp implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        ServiceArguments.exitUnlessStarting("stream-aggregator.jar",
+                "The Probr stream aggregator: per-event payloads to 1-minute windows, exactly once.", args);
         AggregatorApp app = new AggregatorApp(AggregatorConfig.fromEnv(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     }

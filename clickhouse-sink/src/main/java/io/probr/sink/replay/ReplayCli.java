@@ -1,8 +1,6 @@
 package io.probr.sink.replay;
 
-import io.probr.schemas.EnvVars;
 import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.WindowSpec;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkConfig;
 import io.probr.sink.clickhouse.ClickHouseHttp;
@@ -12,29 +10,81 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./probr replay}: the sink's configuration (same environment variables) plus {@link ReplayRequest}'s
- * arguments. Exit status: 0 done, 1 failed, 2 bad arguments, 3 nothing matched the container, 130 interrupted.
+ * arguments, parsed by picocli.
  */
-public final class ReplayCli {
-    private ReplayCli() {
+@Command(name = "probr replay", sortOptions = false, usageHelpWidth = 110,
+        description = {"Writes a time range of the topics to ClickHouse again (backfill, repair): rows already there"
+                + " are replaced, not added.",
+                "With --rebuild-windows, recomputes the windows whose start is in [--from, --to) from the events, with"
+                + " PROBR_WINDOW_SIZE_MS, in place of the stream windows stored for that range.",
+                "Settings: the sink's environment variables (PROBR_KAFKA_BOOTSTRAP, PROBR_CLICKHOUSE_URL, ...)."},
+        footerHeading = "%nExit status: ",
+        footer = "0 done, 1 failed, 2 bad arguments, 3 nothing matched the container, 130 interrupted.")
+public final class ReplayCli implements Callable<Integer> {
+    @Option(names = "--from", required = true, paramLabel = "TIME",
+            description = "Unix milliseconds, an ISO instant (2026-11-23T08:00:00Z) or a UTC date (2026-11-23)")
+    private String from;
+    @Option(names = "--to", paramLabel = "TIME", description = "end of the range, excluded (default: now)")
+    private String to;
+    @Option(names = "--container", paramLabel = "GTM-XXX", description = "only this container (ids are case-sensitive)")
+    private String container;
+    @Option(names = "--what", paramLabel = "events|batches|windows|all", description = "which topics (default: all)")
+    private String what;
+    @Option(names = "--rebuild-windows", description = "recompute the windows of a range of event time from the events")
+    private boolean rebuildWindows;
+    @Option(names = "--dry-run", description = "show what would be read and replaced, change nothing")
+    private boolean dryRun;
+    @Spec
+    private CommandSpec spec;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ReplayCli());
+        cli.setParameterExceptionHandler((e, ignored) -> {   // the message, then always the usage
+            e.getCommandLine().getErr().println("replay: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return 2;
+        });
+        System.exit(cli.execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
+    /** What a command line asks for, or an {@link IllegalArgumentException} saying what is wrong with it. */
+    static ReplayRequest parse(List<String> args, long nowMs) {
+        ReplayCli cli = new ReplayCli();
+        try {
+            new CommandLine(cli).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return cli.request(nowMs);
+    }
+
+    private ReplayRequest request(long nowMs) {
+        return ReplayRequest.of(from, to, container, what, rebuildWindows, dryRun, nowMs);
+    }
+
+    @Override
+    public Integer call() {
         ReplayRequest request;
         try {
-            request = ReplayRequest.parse(List.of(args), System.currentTimeMillis());
+            request = request(System.currentTimeMillis());
         } catch (IllegalArgumentException e) {
-            System.err.println("replay: " + e.getMessage());
-            System.err.println(ReplayRequest.USAGE);
-            System.exit(2);
-            return;
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         SinkConfig config = SinkConfig.fromEnv(System.getenv());
         // the sink's consumer settings, without a group: the replay assigns partitions and never commits
@@ -77,7 +127,7 @@ public final class ReplayCli {
         } finally {
             finished.countDown();
         }
-        System.exit(status);
+        return status;
     }
 
     private static int rebuildWindows(ReplayRequest request, SinkConfig config, KafkaConsumer<byte[], byte[]> consumer,
@@ -85,14 +135,11 @@ public final class ReplayCli {
         if (!clickHouse.isReachable()) {
             return unreachable(config);
         }
-        EnvVars env = new EnvVars(System.getenv());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
-            // the aggregator's own variable and default, so the rebuild waits for the group that really runs
-            LiveGroups live = new LiveGroups(admin, env.get("PROBR_AGGREGATOR_APPLICATION_ID", "probr-aggregator"),
-                    config.groupId(), Duration.ofSeconds(60), System.out);
+            LiveGroups live = new LiveGroups(admin, config.aggregatorApplicationId(), config.groupId(),
+                    Duration.ofSeconds(60), System.out);
             WindowRebuild rebuild = new WindowRebuild(consumer, new PayloadValidator(), config.timeRule(), clickHouse,
-                    writer, live,
-                    WindowSpec.fromEnv(env), config.batchRows(), System.out);
+                    writer, live, config.windows(), config.batchRows(), System.out);
             try {
                 if (request.dryRun()) {
                     rebuild.dryRun(request, System.currentTimeMillis());

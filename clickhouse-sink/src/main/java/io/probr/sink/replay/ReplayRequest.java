@@ -11,59 +11,27 @@ import java.util.List;
  * What {@code ./probr replay} was asked: a time range on the records' Kafka timestamps (when the edge or the
  * aggregator wrote them), an optional container, which topics, and whether to only show the plan. With
  * {@code --rebuild-windows} the range is one of event time instead, and the windows in it are recomputed from
- * {@code probr.events.v1} ({@link WindowRebuild}).
+ * {@code probr.events.v1} ({@link WindowRebuild}). The command line is {@link ReplayCli}'s.
  */
 public record ReplayRequest(long fromMs, long toMs, String container, List<Topic> topics, boolean dryRun,
         boolean rebuildWindows) {
 
-    public static final String USAGE = "usage: ./probr replay --from TIME [--to TIME] [--container GTM-XXX]"
-            + " [--what events|batches|windows|all | --rebuild-windows] [--dry-run]\n"
-            + "  TIME: Unix milliseconds, an ISO instant (2026-11-23T08:00:00Z) or a UTC date (2026-11-23)\n"
-            + "  --rebuild-windows: recompute the windows whose start is in [--from, --to) from the events, with\n"
-            + "                     PROBR_WINDOW_SIZE_MS, in place of the stream windows stored for that range";
-
-    /** Parses the command line; a bad argument is an {@link IllegalArgumentException} whose message says which. */
-    public static ReplayRequest parse(List<String> args, long nowMs) {
-        Long from = null;
-        long to = nowMs;
-        String container = null;
-        List<Topic> topics = List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS);
-        boolean dryRun = false;
-        boolean rebuildWindows = false;
-        boolean whatGiven = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            switch (arg) {
-                case "--from" -> from = time("--from", value(args, ++i, arg));
-                case "--to" -> to = time("--to", value(args, ++i, arg));
-                case "--container" -> container = value(args, ++i, arg);
-                case "--what" -> {
-                    topics = topics(value(args, ++i, arg));
-                    whatGiven = true;
-                }
-                case "--rebuild-windows" -> rebuildWindows = true;
-                case "--dry-run" -> dryRun = true;
-                default -> throw new IllegalArgumentException("unknown argument " + arg);
-            }
-        }
-        if (from == null) {
-            throw new IllegalArgumentException("--from is required");
-        }
-        if (from >= to) {
+    /**
+     * The request the command line's values make; a bad combination is an {@link IllegalArgumentException} whose
+     * message says which. {@code to} and {@code what} may be null (now; every topic).
+     */
+    public static ReplayRequest of(String from, String to, String container, String what, boolean rebuildWindows,
+            boolean dryRun, long nowMs) {
+        long fromMs = time("--from", from);
+        long toMs = to == null ? nowMs : time("--to", to);
+        if (fromMs >= toMs) {
             throw new IllegalArgumentException("--from must be before --to");
         }
-        if (rebuildWindows && whatGiven) {
+        if (rebuildWindows && what != null) {
             throw new IllegalArgumentException("--rebuild-windows reads the events and writes windows: it takes no --what");
         }
-        return new ReplayRequest(from, to, container, rebuildWindows ? List.of(Topic.EVENTS) : topics, dryRun,
-                rebuildWindows);
-    }
-
-    private static String value(List<String> args, int i, String name) {
-        if (i >= args.size() || args.get(i).startsWith("--")) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return args.get(i);
+        List<Topic> topics = rebuildWindows ? List.of(Topic.EVENTS) : topics(what == null ? "all" : what);
+        return new ReplayRequest(fromMs, toMs, container, topics, dryRun, rebuildWindows);
     }
 
     static long time(String name, String value) {

@@ -55,14 +55,14 @@ class ReplayIT {
         clickHouse.query("ALTER TABLE probr.tag_executions DELETE WHERE container_id = '" + lost + "'");
         Poll.until("the deletion", () -> counts(clickHouse).equals("0\t0\n50\t100\n"));
 
-        ReplayRequest request = ReplayRequest.parse(List.of("--from", Long.toString(started - 60_000),
+        ReplayRequest request = ReplayCli.parse(List.of("--from", Long.toString(started - 60_000),
                 "--container", lost, "--what", "events"), System.currentTimeMillis());
         Replayer.Summary summary = replay(broker, server, request);
         assertEquals(50, summary.matched());
         assertEquals(150, summary.rows(), "50 events and 100 tag executions");
         assertEquals("50\t100\n50\t100\n", counts(clickHouse), "restored");
 
-        replay(broker, server, ReplayRequest.parse(List.of("--from", Long.toString(started - 60_000)),
+        replay(broker, server, ReplayCli.parse(List.of("--from", Long.toString(started - 60_000)),
                 System.currentTimeMillis()));
         assertEquals("50\t100\n50\t100\n", counts(clickHouse), "a replay of everything changes no result");
     }
@@ -74,7 +74,7 @@ class ReplayIT {
              ClickHouseWriter writer = new ClickHouseWriter(server.httpUrl(), "default", "")) {
             new Replayer(consumer, TestRecords.mapper(), writer, 1000,
                     new PrintStream(out, true, StandardCharsets.UTF_8))
-                    .dryRun(ReplayRequest.parse(List.of("--from", "0", "--container", "GTM-NOPE"), System.currentTimeMillis()));
+                    .dryRun(ReplayCli.parse(List.of("--from", "0", "--container", "GTM-NOPE"), System.currentTimeMillis()));
         }
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("probr.events.v1-0"), printed);

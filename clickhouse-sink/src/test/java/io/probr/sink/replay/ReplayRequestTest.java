@@ -12,36 +12,36 @@ class ReplayRequestTest {
 
     @Test
     void timesInMillisecondsIsoInstantsOrDatesAndDefaults() {
-        ReplayRequest request = ReplayRequest.parse(List.of("--from", "2024-02-24"), NOW);
+        ReplayRequest request = ReplayCli.parse(List.of("--from", "2024-02-24"), NOW);
         assertEquals(1708732800000L, request.fromMs());
         assertEquals(NOW, request.toMs());
         assertEquals(List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS), request.topics());
-        ReplayRequest precise = ReplayRequest.parse(List.of("--from", "1708790400000", "--to",
+        ReplayRequest precise = ReplayCli.parse(List.of("--from", "1708790400000", "--to",
                 "2024-02-24T17:00:00Z", "--container", "GTM-ABC123", "--what", "windows", "--dry-run"), NOW);
         assertEquals(new ReplayRequest(1708790400000L, 1708794000000L, "GTM-ABC123", List.of(Topic.WINDOWS), true, false), precise);
     }
 
     @Test
     void rebuildingWindowsReadsTheEvents() {
-        ReplayRequest request = ReplayRequest.parse(List.of("--from", "2024-02-24", "--rebuild-windows"), NOW);
+        ReplayRequest request = ReplayCli.parse(List.of("--from", "2024-02-24", "--rebuild-windows"), NOW);
         assertEquals(List.of(Topic.EVENTS), request.topics());
         assertEquals(true, request.rebuildWindows());
     }
 
     @Test
     void badArgumentsSayWhatIsWrong() {
-        assertMessage("--from is required", List.of("--to", "5"));
+        assertMessage("Missing required option: '--from=TIME'", List.of("--to", "5"));
         assertMessage("--from must be before --to", List.of("--from", "10", "--to", "5"));
         assertMessage("--from yesterday is neither", List.of("--from", "yesterday"));
         assertMessage("--what must be events, batches, windows or all, not tags", List.of("--from", "1", "--what", "tags"));
-        assertMessage("--container needs a value", List.of("--from", "1", "--container"));
+        assertMessage("Missing required parameter for option '--container'", List.of("--from", "1", "--container"));
         assertMessage("--rebuild-windows reads the events and writes windows: it takes no --what",
                 List.of("--from", "1", "--rebuild-windows", "--what", "windows"));
-        assertMessage("unknown argument --force", List.of("--from", "1", "--force"));
+        assertMessage("Unknown option: '--force'", List.of("--from", "1", "--force"));
     }
 
     private static void assertMessage(String start, List<String> args) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplayRequest.parse(args, NOW));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplayCli.parse(args, NOW));
         assertEquals(start, e.getMessage().substring(0, Math.min(start.length(), e.getMessage().length())));
     }
 }

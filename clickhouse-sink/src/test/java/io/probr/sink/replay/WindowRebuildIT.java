@@ -140,7 +140,7 @@ class WindowRebuildIT {
             PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
             new WindowRebuild(consumer, new PayloadValidator(), new EventTimeRule(600_000), clickHouse, writer,
                     new LiveGroups(admin, "none", sinkGroup, Duration.ofSeconds(5), print), FIVE_MINUTES, 1000, print)
-                    .dryRun(ReplayRequest.parse(List.of("--from", Long.toString(START), "--to",
+                    .dryRun(ReplayCli.parse(List.of("--from", Long.toString(START), "--to",
                             Long.toString(START + 300_000), "--container", rebuilt, "--rebuild-windows", "--dry-run"),
                             System.currentTimeMillis()), System.currentTimeMillis());
         }
@@ -151,7 +151,7 @@ class WindowRebuildIT {
     }
 
     private ReplayRequest rebuildRequest() {
-        return ReplayRequest.parse(List.of("--from", "2024-02-24T16:00:00Z", "--to", "2024-02-24T16:05:00Z",
+        return ReplayCli.parse(List.of("--from", "2024-02-24T16:00:00Z", "--to", "2024-02-24T16:05:00Z",
                 "--container", rebuilt, "--rebuild-windows"), System.currentTimeMillis());
     }
 

@@ -1,116 +1,131 @@
 package io.probr.ingest.auth;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Manages the key file: {@code create} makes a key and prints it once (only its hash is kept),
- * {@code revoke} revokes one, {@code site} enables or disables a site. A running edge picks changes up
- * without a restart.
+ * {@code ./probr key}: manages the key file. {@code create} makes a key and prints it once (only its hash is
+ * kept), {@code revoke} revokes one, {@code site} enables or disables a site. A running edge picks changes up
+ * without a restart. Exit status: 0 done, 1 failed, 2 bad arguments.
  */
-public final class KeyCli {
-    private static final String USAGE = """
-            usage: probr key create --file FILE --site SITE [--container GTM-XXX]... [--rate N] [--burst N] [--label TEXT]
-                   probr key revoke --file FILE --id KEY_ID
-                   probr key site   --file FILE --site SITE --enabled true|false""";
+@Command(name = "probr key", usageHelpWidth = 110,
+        description = "Manages the ingestion keys of a key file; a running edge picks changes up without a restart.",
+        subcommands = {KeyCli.Create.class, KeyCli.Revoke.class, KeyCli.Site.class})
+public final class KeyCli implements Runnable {
+    @Spec
+    private CommandSpec spec;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
-    private KeyCli() {
-    }
-
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (args.length == 0) {
-            err.println(USAGE);
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new KeyCli());
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setParameterExceptionHandler((e, ignored) -> {   // the message, then always the usage
+            e.getCommandLine().getErr().println(e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
             return 2;
-        }
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return 2;
-        }
-        KeyFile file = KeyFile.read(options.file());
-        switch (args[0]) {
-            case "create" -> {
-                String key = new KeyCodec().newKey();
-                String id = KeyCodec.idOf(key).orElseThrow();
-                file.withKey(new KeyFile.Entry(id, HexFormat.of().formatHex(KeyCodec.sha256(key)),
-                        options.require("site", options.site()), false, options.containers(), options.rate(),
-                        options.burst(), Instant.now().toString(), options.label())).write(options.file());
-                err.println("key " + id + " created for site " + options.site() + "; it is shown only once:");
-                out.println(key);
-            }
-            case "revoke" -> {
-                String id = options.require("id", options.id());
-                if (file.keys().stream().noneMatch(k -> k.id().equals(id))) {
-                    err.println("no key with id " + id + " in " + options.file());
-                    return 1;
-                }
-                file.revoked(id).write(options.file());
-                err.println("key " + id + " revoked");
-            }
-            case "site" -> {
-                String site = options.require("site", options.site());
-                boolean enabled = Boolean.parseBoolean(options.require("enabled", options.enabled()));
-                file.withSite(site, enabled).write(options.file());
-                err.println("site " + site + (enabled ? " enabled" : " disabled"));
-            }
-            default -> {
-                err.println("unknown command: " + args[0]);
-                err.println(USAGE);
-                return 2;
-            }
-        }
-        return 0;
+        });
+        return cli.execute(args);
     }
 
-    private record Options(Path file, String site, String id, String enabled, List<String> containers,
-                           Double rate, Integer burst, String label) {
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, revoke or site");
+    }
 
-        static Options parse(String[] args) {
-            Path file = null;
-            String site = null, id = null, enabled = null, label = null;
-            Double rate = null;
-            Integer burst = null;
-            List<String> containers = new ArrayList<>();
-            for (int i = 1; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + " needs a value");
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--file" -> file = Path.of(value);
-                    case "--site" -> site = value;
-                    case "--id" -> id = value;
-                    case "--enabled" -> enabled = value;
-                    case "--container" -> containers.add(value);
-                    case "--rate" -> rate = Double.parseDouble(value);
-                    case "--burst" -> burst = Integer.parseInt(value);
-                    case "--label" -> label = value;
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
-            }
-            if (file == null) {
-                throw new IllegalArgumentException("--file is required");
-            }
-            return new Options(file, site, id, enabled, containers.isEmpty() ? null : containers, rate, burst, label);
+    @Command(name = "create", sortOptions = false,
+            description = "Creates a key and prints it once on stdout; the file keeps only its hash.")
+    static final class Create implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        private boolean help;
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the key file")
+        private Path file;
+        @Option(names = "--site", required = true, paramLabel = "SITE", description = "the site the key posts for")
+        private String site;
+        @Option(names = "--container", paramLabel = "GTM-XXX",
+                description = "a container the key may post for (repeatable; default: any)")
+        private List<String> containers;
+        @Option(names = "--rate", paramLabel = "N", description = "requests per second (default: the edge's)")
+        private Double rate;
+        @Option(names = "--burst", paramLabel = "N", description = "burst size (default: the edge's)")
+        private Integer burst;
+        @Option(names = "--label", paramLabel = "TEXT", description = "a note for people")
+        private String label;
+
+        @Override
+        public Integer call() throws Exception {
+            String key = new KeyCodec().newKey();
+            String id = KeyCodec.idOf(key).orElseThrow();
+            KeyFile.read(file).withKey(new KeyFile.Entry(id, HexFormat.of().formatHex(KeyCodec.sha256(key)), site,
+                    false, containers, rate, burst, Instant.now().toString(), label)).write(file);
+            spec.commandLine().getErr().println("key " + id + " created for site " + site + "; it is shown only once:");
+            spec.commandLine().getOut().println(key);
+            return 0;
         }
+    }
 
-        String require(String name, String value) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("--" + name + " is required");
+    @Command(name = "revoke", description = "Revokes a key: refused from then on.")
+    static final class Revoke implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        private boolean help;
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the key file")
+        private Path file;
+        @Option(names = "--id", required = true, paramLabel = "KEY_ID", description = "the key's public id")
+        private String id;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyFile keys = KeyFile.read(file);
+            if (keys.keys().stream().noneMatch(k -> k.id().equals(id))) {
+                spec.commandLine().getErr().println("no key with id " + id + " in " + file);
+                return 1;
             }
-            return value;
+            keys.revoked(id).write(file);
+            spec.commandLine().getErr().println("key " + id + " revoked");
+            return 0;
+        }
+    }
+
+    @Command(name = "site",
+            description = "Enables or disables a site: the keys of a disabled site are refused (403).")
+    static final class Site implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        private boolean help;
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the key file")
+        private Path file;
+        @Option(names = "--site", required = true, paramLabel = "SITE", description = "the site")
+        private String site;
+        @Option(names = "--enabled", required = true, arity = "1", paramLabel = "true|false",
+                description = "whether its keys are accepted")
+        private boolean enabled;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyFile.read(file).withSite(site, enabled).write(file);
+            spec.commandLine().getErr().println("site " + site + (enabled ? " enabled" : " disabled"));
+            return 0;
         }
     }
 }
