@@ -1,10 +1,10 @@
 package io.probr.sink;
 
-import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.Topic;
-import io.probr.schemas.TopicSetup;
+import io.probr.schemas.payload.PayloadValidator;
 import io.probr.schemas.runtime.HealthServer;
 import io.probr.schemas.runtime.ServiceArguments;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.Topic;
 import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;

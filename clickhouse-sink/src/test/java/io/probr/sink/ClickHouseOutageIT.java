@@ -3,7 +3,7 @@ package io.probr.sink;
 import static io.probr.sink.TestRecords.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import io.probr.stack.LocalClickHouse;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;

@@ -1,7 +1,7 @@
 package io.probr.sink;
 
-import io.probr.schemas.Topic;
-import io.probr.schemas.TopicSetup;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.Topic;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.stack.LocalClickHouse;
 import io.probr.stack.LocalKafkaBroker;

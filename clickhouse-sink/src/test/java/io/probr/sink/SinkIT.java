@@ -4,9 +4,9 @@ import static io.probr.sink.TestRecords.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.DlqHeaders;
-import io.probr.schemas.IngestHeaders;
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.DlqHeaders;
+import io.probr.schemas.topic.IngestHeaders;
+import io.probr.schemas.topic.Topic;
 import io.probr.stack.LocalClickHouse;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;

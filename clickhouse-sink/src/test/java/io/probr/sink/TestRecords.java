@@ -1,10 +1,10 @@
 package io.probr.sink;
 
-import io.probr.schemas.EventTimeRule;
-import io.probr.schemas.IngestMetadata;
-import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.Topic;
-import io.probr.schemas.WindowHeaders;
+import io.probr.schemas.payload.PayloadValidator;
+import io.probr.schemas.topic.IngestMetadata;
+import io.probr.schemas.topic.Topic;
+import io.probr.schemas.topic.WindowHeaders;
+import io.probr.schemas.window.EventTimeRule;
 import io.probr.sink.mapping.RecordMapper;
 import java.io.IOException;
 import java.io.InputStream;

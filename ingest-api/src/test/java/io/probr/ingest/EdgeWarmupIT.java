@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.Topic;
-import io.probr.schemas.TopicSetup;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.Topic;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;
 import io.probr.stack.SharedKafkaBroker;

@@ -3,7 +3,7 @@ package io.probr.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;
 import java.net.http.HttpResponse;

@@ -1,6 +1,6 @@
 package io.probr.ingest;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

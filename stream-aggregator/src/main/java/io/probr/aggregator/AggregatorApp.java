@@ -1,10 +1,10 @@
 package io.probr.aggregator;
 
 import io.probr.aggregator.metrics.AggregatorMetrics;
-import io.probr.schemas.Topic;
-import io.probr.schemas.TopicSetup;
 import io.probr.schemas.runtime.HealthServer;
 import io.probr.schemas.runtime.ServiceArguments;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.Topic;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

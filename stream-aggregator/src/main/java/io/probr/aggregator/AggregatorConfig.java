@@ -1,8 +1,8 @@
 package io.probr.aggregator;
 
-import io.probr.schemas.EnvVars;
-import io.probr.schemas.EventTimeRule;
-import io.probr.schemas.WindowSpec;
+import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.window.EventTimeRule;
+import io.probr.schemas.window.WindowSpec;
 import java.nio.file.Path;
 import java.util.Map;
 

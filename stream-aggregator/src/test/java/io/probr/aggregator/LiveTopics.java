@@ -2,8 +2,8 @@ package io.probr.aggregator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.probr.schemas.IngestMetadata;
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.IngestMetadata;
+import io.probr.schemas.topic.Topic;
 import io.probr.stack.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -6,12 +6,12 @@ import static io.probr.aggregator.LiveTopics.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.DlqHeaders;
-import io.probr.schemas.IngestHeaders;
-import io.probr.schemas.ProbrJson;
-import io.probr.schemas.Topic;
-import io.probr.schemas.WindowHeaders;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.ProbrJson;
+import io.probr.schemas.topic.DlqHeaders;
+import io.probr.schemas.topic.IngestHeaders;
+import io.probr.schemas.topic.Topic;
+import io.probr.schemas.topic.WindowHeaders;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;
 import io.probr.stack.SharedKafkaBroker;

@@ -2,8 +2,8 @@ package io.probr.sink.clickhouse;
 
 import static io.probr.sink.clickhouse.Column.of;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.PerEventPayload;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.PerEventPayload;
 import io.probr.sink.mapping.Rows;
 import java.io.IOException;
 import java.util.List;

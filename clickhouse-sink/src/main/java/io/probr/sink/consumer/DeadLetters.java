@@ -1,8 +1,8 @@
 package io.probr.sink.consumer;
 
-import io.probr.schemas.DeadLetterReason;
-import io.probr.schemas.DlqHeaders;
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.DeadLetterReason;
+import io.probr.schemas.topic.DlqHeaders;
+import io.probr.schemas.topic.Topic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

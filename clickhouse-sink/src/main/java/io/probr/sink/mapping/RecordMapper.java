@@ -1,15 +1,15 @@
 package io.probr.sink.mapping;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.DeadLetterReason;
-import io.probr.schemas.EventTimeRule;
-import io.probr.schemas.IngestHeaders;
-import io.probr.schemas.IngestMetadata;
-import io.probr.schemas.ParsedPayload;
-import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.PerEventPayload;
-import io.probr.schemas.Topic;
-import io.probr.schemas.WindowHeaders;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.ParsedPayload;
+import io.probr.schemas.payload.PayloadValidator;
+import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.topic.DeadLetterReason;
+import io.probr.schemas.topic.IngestHeaders;
+import io.probr.schemas.topic.IngestMetadata;
+import io.probr.schemas.topic.Topic;
+import io.probr.schemas.topic.WindowHeaders;
+import io.probr.schemas.window.EventTimeRule;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,8 +1,8 @@
 package io.probr.sink.mapping;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.PerEventPayload;
-import io.probr.schemas.TagStatus;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.payload.TagStatus;
 import java.util.UUID;
 
 /** The rows of the four Probr tables, one record type per table (see the V001 migration). */

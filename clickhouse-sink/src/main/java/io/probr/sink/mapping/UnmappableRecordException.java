@@ -1,6 +1,6 @@
 package io.probr.sink.mapping;
 
-import io.probr.schemas.DeadLetterReason;
+import io.probr.schemas.topic.DeadLetterReason;
 
 /** A record that can never become rows (not a valid payload, a missing header): it belongs in the DLQ. */
 public final class UnmappableRecordException extends Exception {

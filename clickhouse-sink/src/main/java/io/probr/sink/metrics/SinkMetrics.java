@@ -1,6 +1,6 @@
 package io.probr.sink.metrics;
 
-import io.probr.schemas.DeadLetterReason;
+import io.probr.schemas.topic.DeadLetterReason;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;

@@ -1,6 +1,6 @@
 package io.probr.sink.replay;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.probr.sink.replay;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -1,6 +1,6 @@
 package io.probr.sink.replay;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.mapping.RecordMapper;

@@ -1,14 +1,14 @@
 package io.probr.sink.replay;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.EventTimeRule;
-import io.probr.schemas.ParsedPayload;
-import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.PerEventPayload;
-import io.probr.schemas.Topic;
-import io.probr.schemas.WindowAccumulator;
-import io.probr.schemas.WindowHeaders;
-import io.probr.schemas.WindowSpec;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.ParsedPayload;
+import io.probr.schemas.payload.PayloadValidator;
+import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.topic.Topic;
+import io.probr.schemas.topic.WindowHeaders;
+import io.probr.schemas.window.EventTimeRule;
+import io.probr.schemas.window.WindowAccumulator;
+import io.probr.schemas.window.WindowSpec;
 import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;

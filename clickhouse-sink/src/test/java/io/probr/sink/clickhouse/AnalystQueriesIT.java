@@ -2,9 +2,9 @@ package io.probr.sink.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.PerEventPayload;
-import io.probr.schemas.TagStatus;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.payload.TagStatus;
 import io.probr.sink.mapping.RowBatch;
 import io.probr.sink.mapping.Rows;
 import io.probr.sink.schema.Migration;

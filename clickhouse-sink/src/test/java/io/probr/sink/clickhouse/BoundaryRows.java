@@ -1,8 +1,8 @@
 package io.probr.sink.clickhouse;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.PerEventPayload;
-import io.probr.schemas.TagStatus;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.payload.TagStatus;
 import io.probr.sink.mapping.RowBatch;
 import io.probr.sink.mapping.Rows;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.probr.sink.clickhouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.probr.schemas.BatchedPayload;
-import io.probr.schemas.TagStatus;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.TagStatus;
 import io.probr.sink.mapping.RowBatch;
 import io.probr.sink.mapping.Rows;
 import io.probr.sink.schema.Migration;

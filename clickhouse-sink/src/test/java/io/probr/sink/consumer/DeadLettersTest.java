@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.DeadLetterReason;
-import io.probr.schemas.DlqHeaders;
-import io.probr.schemas.IngestHeaders;
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.DeadLetterReason;
+import io.probr.schemas.topic.DlqHeaders;
+import io.probr.schemas.topic.IngestHeaders;
+import io.probr.schemas.topic.Topic;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;

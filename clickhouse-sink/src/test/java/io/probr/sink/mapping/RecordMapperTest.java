@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.DeadLetterReason;
-import io.probr.schemas.TagStatus;
-import io.probr.schemas.Topic;
+import io.probr.schemas.payload.TagStatus;
+import io.probr.schemas.topic.DeadLetterReason;
+import io.probr.schemas.topic.Topic;
 import io.probr.sink.TestRecords;
 import java.util.Comparator;
 import java.util.List;

@@ -4,7 +4,7 @@ import static io.probr.sink.TestRecords.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkHarness;
 import io.probr.sink.TestRecords;

@@ -3,7 +3,7 @@ package io.probr.sink.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

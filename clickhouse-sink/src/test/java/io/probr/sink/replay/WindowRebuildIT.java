@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.probr.schemas.EventTimeRule;
-import io.probr.schemas.PayloadValidator;
-import io.probr.schemas.Topic;
-import io.probr.schemas.WindowSpec;
+import io.probr.schemas.payload.PayloadValidator;
+import io.probr.schemas.topic.Topic;
+import io.probr.schemas.window.EventTimeRule;
+import io.probr.schemas.window.WindowSpec;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkHarness;
 import io.probr.sink.TestRecords;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.probr.schemas.ProbrJson;
+import io.probr.schemas.payload.ProbrJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.probr.ingest.kafka;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.probr.ingest.auth.ApiKey;
-import io.probr.schemas.IngestMetadata;
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.IngestMetadata;
+import io.probr.schemas.topic.Topic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**

@@ -11,7 +11,7 @@ import io.probr.ingest.kafka.IngestRecords;
 import io.probr.ingest.kafka.KafkaPublisher;
 import io.probr.ingest.kafka.KafkaReadiness;
 import io.probr.ingest.metrics.EdgeMetrics;
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.Topic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

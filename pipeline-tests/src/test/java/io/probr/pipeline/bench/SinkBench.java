@@ -1,9 +1,9 @@
 package io.probr.pipeline.bench;
 
-import io.probr.schemas.IngestMetadata;
-import io.probr.schemas.TagStatus;
-import io.probr.schemas.Topic;
-import io.probr.schemas.TopicSetup;
+import io.probr.schemas.payload.TagStatus;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.IngestMetadata;
+import io.probr.schemas.topic.Topic;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkConfig;
 import io.probr.sink.clickhouse.ClickHouseHttp;

@@ -1,7 +1,7 @@
 package io.probr.aggregator.metrics;
 
-import io.probr.schemas.DeadLetterReason;
-import io.probr.schemas.Topic;
+import io.probr.schemas.topic.DeadLetterReason;
+import io.probr.schemas.topic.Topic;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

@@ -2,9 +2,9 @@ package io.probr.aggregator.bench;
 
 import io.probr.aggregator.AggregatorApp;
 import io.probr.aggregator.AggregatorConfig;
-import io.probr.schemas.IngestMetadata;
-import io.probr.schemas.Topic;
-import io.probr.schemas.TopicSetup;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.IngestMetadata;
+import io.probr.schemas.topic.Topic;
 import io.probr.stack.TempDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,10 @@
-package io.probr.schemas;
+package io.probr.schemas.window;
 
-import io.probr.schemas.BatchedPayload.EcommerceQuality;
-import io.probr.schemas.BatchedPayload.TagMetrics;
-import io.probr.schemas.BatchedPayload.UserDataQuality;
+import io.probr.schemas.payload.BatchedPayload.EcommerceQuality;
+import io.probr.schemas.payload.BatchedPayload.TagMetrics;
+import io.probr.schemas.payload.BatchedPayload.UserDataQuality;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.PerEventPayload;
 import java.util.HashMap;
 import java.util.Map;
 

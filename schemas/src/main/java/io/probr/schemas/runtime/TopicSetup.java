@@ -1,5 +1,6 @@
-package io.probr.schemas;
+package io.probr.schemas.runtime;
 
+import io.probr.schemas.topic.Topic;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.probr.schemas;
+package io.probr.schemas.payload;
 
 import java.util.List;
 

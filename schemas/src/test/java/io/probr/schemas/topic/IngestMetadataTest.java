@@ -1,4 +1,4 @@
-package io.probr.schemas;
+package io.probr.schemas.topic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

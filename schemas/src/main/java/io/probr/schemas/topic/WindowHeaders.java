@@ -1,4 +1,4 @@
-package io.probr.schemas;
+package io.probr.schemas.topic;
 
 /** Headers on the windows the stream-aggregator writes to {@link Topic#WINDOWS}. */
 public final class WindowHeaders {

@@ -1,9 +1,14 @@
-package io.probr.schemas;
+package io.probr.schemas.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.topic.DeadLetterReason;
+import io.probr.schemas.topic.IngestHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

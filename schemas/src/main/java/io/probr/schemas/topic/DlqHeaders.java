@@ -1,4 +1,4 @@
-package io.probr.schemas;
+package io.probr.schemas.topic;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;

@@ -1,4 +1,4 @@
-package io.probr.schemas;
+package io.probr.schemas.topic;
 
 /**
  * Why a record went to {@link Topic#DLQ}, as the {@link DlqHeaders#REASON_CODE} header and the metrics' label say

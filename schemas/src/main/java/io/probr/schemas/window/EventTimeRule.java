@@ -1,5 +1,10 @@
-package io.probr.schemas;
+package io.probr.schemas.window;
 
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.topic.DeadLetterReason;
+import io.probr.schemas.topic.IngestMetadata;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 

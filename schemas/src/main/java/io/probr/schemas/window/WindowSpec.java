@@ -1,4 +1,6 @@
-package io.probr.schemas;
+package io.probr.schemas.window;
+
+import io.probr.schemas.runtime.EnvVars;
 
 /**
  * Tumbling event-time windows: {@code [start, start + sizeMs)} with {@code start} a multiple of the size

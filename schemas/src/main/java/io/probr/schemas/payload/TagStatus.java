@@ -1,4 +1,4 @@
-package io.probr.schemas;
+package io.probr.schemas.payload;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,5 +1,6 @@
-package io.probr.schemas;
+package io.probr.schemas.topic;
 
+import io.probr.schemas.runtime.TopicSetup;
 import java.util.Map;
 
 /** The Kafka topics of the pipeline. Each is keyed by {@code container_id}. */

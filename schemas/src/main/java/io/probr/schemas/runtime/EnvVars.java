@@ -1,4 +1,4 @@
-package io.probr.schemas;
+package io.probr.schemas.runtime;
 
 import java.util.Locale;
 import java.util.Map;
