@@ -32,9 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The seed's payloads posted to the running edge arrive in ClickHouse with every value right, raw and windowed.
- * It has a broker of its own: stream time is per partition, so another test's 2024 events on the shared
- * broker would close these windows early (as late corrections, correctly, but not what is checked here).
+ * The seed's payloads, moved to the minute now in progress, posted to the running edge arrive in ClickHouse with
+ * every value right, raw and windowed. It has a broker of its own: a partition's time is shared by its containers,
+ * and another test's events on the shared broker could close these windows early.
  */
 @ExtendWith(SharedClickHouse.class)
 class EdgeToClickHouseIT {
@@ -62,18 +62,20 @@ class EdgeToClickHouseIT {
                 "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_EDGE_WARMUP_SECONDS", "0")));
              AggregatorApp aggregator = new AggregatorApp(AggregatorConfig.fromEnv(Map.of(
                      "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(), "PROBR_AGGREGATOR_APPLICATION_ID", app,
-                     "PROBR_AGGREGATOR_STATE_DIR", dir.resolve("state").toString(), "PROBR_WINDOW_GRACE_MS", "5000")));
+                     "PROBR_AGGREGATOR_STATE_DIR", dir.resolve("state").toString(), "PROBR_WINDOW_GRACE_MS", "30000",
+                     "PROBR_AGGREGATOR_PORT", "0")));
              SinkApp sink = new SinkApp(SinkConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
                      "PROBR_CLICKHOUSE_URL", server.httpUrl(), "PROBR_SINK_GROUP_ID", app + "-sink", "PROBR_SINK_HOST", "127.0.0.1",
                      "PROBR_SINK_PORT", "0", "PROBR_SINK_FLUSH_INTERVAL_MS", "200")))) {
-            String perEvent = example("per-event.json");
-            String minimal = example("per-event-minimal.json");
+            SeedNow seed = new SeedNow();
+            String perEvent = seed.example("per-event.json");
+            String minimal = seed.example("per-event-minimal.json");
             assertEquals(200, post(edge, key, perEvent));
             assertEquals(200, post(edge, key, minimal));
-            assertEquals(200, post(edge, key, perEvent.replace("1708790400000", "1708790430000")));
-            assertEquals(200, post(edge, key, example("batched.json")));
-            // next minute + grace: closes the first window
-            assertEquals(200, post(edge, key, minimal.replace("1708790401000", "1708790465000")));
+            assertEquals(200, post(edge, key, perEvent.replace(seed.shift("1708790400000"), seed.shift("1708790430000"))));
+            assertEquals(200, post(edge, key, seed.example("batched.json")));
+            // next minute + grace (a tag clock 95 s ahead, within the skew): closes the first window
+            assertEquals(200, post(edge, key, minimal.replace(seed.shift("1708790401000"), seed.shift("1708790495000"))));
             long after = System.currentTimeMillis();
 
             String where = " WHERE container_id = '" + container + "'";
@@ -90,22 +92,24 @@ class EdgeToClickHouseIT {
                     + " has_email, has_phone, has_first_name, has_last_name, has_city, has_country, has_ecommerce, has_value,"
                     + " has_currency, has_transaction_id, has_items FROM probr.events FINAL" + where
                     + " ORDER BY timestamp_ms FORMAT TabSeparated");
-            assertEquals("purchase\t1708790400000\t" + keyId + "\tshop\t2\t1\t1\t0\t1\t1\t0\t1\t1\t1\t1\t1\t1\n"
+            assertEquals(seed.shift("purchase\t1708790400000\t" + keyId + "\tshop\t2\t1\t1\t0\t1\t1\t0\t1\t1\t1\t1\t1\t1\n"
                     + "page_view\t1708790401000\t" + keyId + "\tshop\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n"
                     + "purchase\t1708790430000\t" + keyId + "\tshop\t2\t1\t1\t0\t1\t1\t0\t1\t1\t1\t1\t1\t1\n"
-                    + "page_view\t1708790465000\t" + keyId + "\tshop\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n", events);
+                    + "page_view\t1708790495000\t" + keyId + "\tshop\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n"), events);
             assertEquals(0, number(clickHouse, "SELECT countIf(received_at_ms < " + before + " OR received_at_ms > "
                     + after + ") FROM probr.events FINAL" + where), "received_at_ms is the edge's clock");
             assertEquals(4, number(clickHouse, "SELECT uniqExact(ingest_id) FROM probr.events FINAL" + where));
 
             assertEquals("""
-                    2024-02-24 16:00:00\tpurchase\tGA4 - Event\t15\tGA4 - Event\tsuccess\t120
-                    2024-02-24 16:00:00\tpurchase\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000
-                    2024-02-24 16:00:01\tpage_view\t15\t15\t\ttimeout\t\\N
-                    2024-02-24 16:00:30\tpurchase\tGA4 - Event\t15\tGA4 - Event\tsuccess\t120
-                    2024-02-24 16:00:30\tpurchase\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000
-                    2024-02-24 16:01:05\tpage_view\t15\t15\t\ttimeout\t\\N
-                    """, clickHouse.query("SELECT event_time, event_name, tag, tag_id, tag_name, status, execution_ms"
+                    %s\tpurchase\tGA4 - Event\t15\tGA4 - Event\tsuccess\t120
+                    %s\tpurchase\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000
+                    %s\tpage_view\t15\t15\t\ttimeout\t\\N
+                    %s\tpurchase\tGA4 - Event\t15\tGA4 - Event\tsuccess\t120
+                    %s\tpurchase\tMeta CAPI\t22\tMeta CAPI\tfailure\t5000
+                    %s\tpage_view\t15\t15\t\ttimeout\t\\N
+                    """.formatted(seed.dateTime(1708790400000L), seed.dateTime(1708790400000L),
+                    seed.dateTime(1708790401000L), seed.dateTime(1708790430000L), seed.dateTime(1708790430000L),
+                    seed.dateTime(1708790495000L)), clickHouse.query("SELECT event_time, event_name, tag, tag_id, tag_name, status, execution_ms"
                     + " FROM probr.tag_executions FINAL" + where + " ORDER BY timestamp_ms, tag_index FORMAT TabSeparated"));
 
             String windows = clickHouse.query("SELECT source, window_part, window_start_ms, window_end_ms, total_events,"
@@ -114,10 +118,10 @@ class EdgeToClickHouseIT {
                     + " ecommerce_total FROM probr.windows FINAL" + where + " ORDER BY source FORMAT TabSeparated");
             String[] rows = windows.split("\n");
             assertEquals(2, rows.length, windows);
-            assertTrue(rows[0].matches("tag_batch\t[0-9a-f-]{36}\t1708790400000\t1708790459000\t50\t"
+            assertTrue(rows[0].matches(seed.shift("tag_batch\t[0-9a-f-]{36}\t1708790400000\t1708790459000\t50\t")
                     + "\\['add_to_cart','page_view','purchase'\\]\t\\[5,40,5\\]\t42\t15\t38\t50\t5\t5\t4\t5\t5"), rows[0]);
-            assertEquals("stream\tfinal\t1708790400000\t1708790460000\t3\t['page_view','purchase']\t[1,2]\t2\t0\t2\t3"
-                    + "\t2\t2\t2\t2\t2", rows[1]);
+            assertEquals(seed.shift("stream\tfinal\t1708790400000\t1708790460000\t3\t['page_view','purchase']\t[1,2]"
+                    + "\t2\t0\t2\t3\t2\t2\t2\t2\t2"), rows[1]);
             assertEquals("""
                     tag_batch\tGA4 - Event\t48\t2\t0\t0\t6240\t50
                     tag_batch\tMeta CAPI\t3\t1\t1\t0\t9100\t5
@@ -138,11 +142,5 @@ class EdgeToClickHouseIT {
                         .header("Content-Type", "application/json").header("X-Probr-Key", key)
                         .POST(HttpRequest.BodyPublishers.ofString(body.replace("GTM-ABC123", container))).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
-    private static String example(String name) throws Exception {
-        try (InputStream in = EdgeToClickHouseIT.class.getResourceAsStream("/examples/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

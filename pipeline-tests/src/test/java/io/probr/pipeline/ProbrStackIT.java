@@ -3,11 +3,13 @@ package io.probr.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.probr.stack.Poll;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,9 @@ class ProbrStackIT {
                     "the kafka service runs its broker as a child");
 
             new ProcessBuilder("kill", "-9", Long.toString(kafka)).start().waitFor();
+            // the signal is delivered a moment later
+            Poll.until("status to see kafka's first process gone", Duration.ofSeconds(10),
+                    () -> probr(env, "status").output().contains("kafka: stopped"));
             Run status = probr(env, "status");
             assertTrue(status.output().contains("kafka: stopped, but 1 process(es) it started still run"),
                     status.output());

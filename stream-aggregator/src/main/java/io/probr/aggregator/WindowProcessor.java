@@ -7,6 +7,7 @@ import io.probr.schemas.payload.BatchedPayload;
 import io.probr.schemas.payload.ParsedPayload;
 import io.probr.schemas.payload.PayloadValidator;
 import io.probr.schemas.payload.PerEventPayload;
+import io.probr.schemas.runtime.RepeatedWarnings;
 import io.probr.schemas.topic.DeadLetterReason;
 import io.probr.schemas.topic.DlqHeaders;
 import io.probr.schemas.topic.IngestHeaders;
@@ -36,18 +37,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-event records in, closed windows out. Open windows live in a changelogged store keyed by
- * {@code start|container} so they iterate in start order; the partition's stream time lives in a store
+ * {@code start|container} so they iterate in start order; the partition's {@link PartitionTime} lives in a store
  * too, so lateness is decided the same way after a restart. An event whose window already closed is not
- * dropped: it is emitted as a correction part of its window.
- *
- * <p>Stream time is the largest trusted event time seen, advanced by the wall clock since it was last set, so
- * the last window of a quiet partition closes on time. Only the time that passes while this processor runs
- * counts: a backlog read after downtime is still windowed by its own times, not turned into corrections.
- * Event times more than the allowed skew ahead of their arrival never reach stream time (dead letters).
+ * dropped: it is emitted as a correction part of its window. A wall-clock punctuation closes the windows of a
+ * quiet partition. Event times more than the allowed skew ahead of their arrival never count (dead letters).
  */
 final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(WindowProcessor.class);
-    private static final String STREAM_TIME_KEY = "stream-time";
 
     private final WindowSpec spec;
     private final EventTimeRule timeRule;
@@ -57,9 +53,8 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private final AggregatorMetrics metrics;
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, byte[]> openWindows;
-    private KeyValueStore<String, Long> streamTimes;
-    /** Wall-clock time at which the stored stream time was last set. */
-    private long streamTimeSetAtMs;
+    private PartitionTime time;
+    private final RepeatedWarnings warnings = new RepeatedWarnings(10, 1000);
     private boolean storedTimeChecked;
 
     WindowProcessor(WindowSpec spec, EventTimeRule timeRule, long wallClockTickMs, PayloadValidator validator,
@@ -76,8 +71,8 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.openWindows = context.getStateStore(WindowTopology.OPEN_WINDOWS_STORE);
-        this.streamTimes = context.getStateStore(WindowTopology.STREAM_TIME_STORE);
-        this.streamTimeSetAtMs = context.currentSystemTimeMs();
+        this.time = new PartitionTime(context.getStateStore(WindowTopology.STREAM_TIME_STORE), spec,
+                context.currentSystemTimeMs());
         context.schedule(Duration.ofMillis(wallClockTickMs), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -89,29 +84,30 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
                 ? new ParsedPayload.Invalid(List.of("empty record value"))
                 : validator.parse(record.value());
         if (parsed instanceof ParsedPayload.Invalid invalid) {
-            deadLetter(record, DeadLetterReason.INVALID_PAYLOAD, String.join("; ", invalid.errors()));
+            deadLetter(record, DeadLetterReason.INVALID_PAYLOAD, String.join("; ", invalid.errors()), true);
             return;
         }
         if (!(parsed instanceof ParsedPayload.PerEvent perEvent)) {
-            deadLetter(record, DeadLetterReason.WRONG_TOPIC, "a batched payload on the per-event topic");
+            deadLetter(record, DeadLetterReason.WRONG_TOPIC, "a batched payload on the per-event topic", true);
             return;
         }
         PerEventPayload event = perEvent.payload();
         if (record.key() == null || !event.containerId().equals(new String(record.key(), StandardCharsets.UTF_8))) {
             deadLetter(record, DeadLetterReason.INVALID_METADATA,
-                    "record key does not match container_id " + event.containerId());
+                    "record key does not match container_id " + event.containerId(), true);
             return;
         }
-        EventTimeRule.Violation untrusted = timeRule.check(event,
-                EventTimeRule.arrivalOf(record.headers(), record.timestamp(), now));
+        long arrivedAtMs = timeRule.arrivalOf(record.headers(), record.timestamp(), now);
+        EventTimeRule.Violation untrusted = timeRule.check(event, arrivedAtMs);
         if (untrusted != null) {
-            deadLetter(record, untrusted.reason(), untrusted.message());
+            deadLetter(record, untrusted.reason(), untrusted.message(), true);
             return;
         }
         metrics.eventCounted();
-        long streamTime = Math.max(streamTimeAt(now), event.timestampMs());
+        time.recordRead(event.timestampMs(), arrivedAtMs, now);
+        boolean closedMore = time.advance(now);
         long start = spec.startOf(event.timestampMs());
-        if (spec.isClosed(start, streamTime)) {
+        if (time.isClosed(start)) {
             metrics.lateEvent();
             BatchedPayload correction = WindowAccumulator.add(
                     WindowAccumulator.empty(event.containerId(), start, start + spec.sizeMs()), event);
@@ -124,35 +120,21 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     : read(stored);
             openWindows.put(key, write(WindowAccumulator.add(window, event)));
         }
-        advanceTo(streamTime, now, record.timestamp());
+        if (closedMore) {
+            closeWindows(record.timestamp());
+        }
     }
 
     /** The wall clock's share: without events, windows still close once their grace has passed. */
     private void tick(long now) {
         repairStoredTime(now);
-        long streamTime = streamTimeAt(now);
-        if (streamTime != Long.MIN_VALUE) {
-            advanceTo(streamTime, now, now);
-            metrics.streamTime(context.taskId().partition(), streamTime, now);
+        if (time.advance(now)) {
+            closeWindows(now);
         }
-    }
-
-    /** The stored stream time moved on by the wall-clock time since it was set; MIN_VALUE before any event. */
-    private long streamTimeAt(long now) {
-        long stored = storedStreamTime();
-        return stored == Long.MIN_VALUE ? stored : stored + Math.max(0, now - streamTimeSetAtMs);
-    }
-
-    private void advanceTo(long streamTime, long now, long outputTimestampMs) {
-        long before = storedStreamTime();
-        if (streamTime > before) {
-            streamTimes.put(STREAM_TIME_KEY, streamTime);
-            // scanning the store only when a window boundary was crossed keeps the per-event cost flat
-            if (before == Long.MIN_VALUE || spec.lastClosedStart(streamTime) > spec.lastClosedStart(before)) {
-                closeWindows(streamTime, outputTimestampMs);
-            }
+        long closesBy = time.at(now);
+        if (closesBy != Long.MIN_VALUE) {
+            metrics.streamTime(context.taskId().partition(), closesBy, now);
         }
-        streamTimeSetAtMs = now;
     }
 
     /**
@@ -165,7 +147,7 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
             return;
         }
         storedTimeChecked = true;
-        long stored = storedStreamTime();
+        long stored = time.eventTime();
         long trustedUpTo = now + timeRule.maxSkewMs();
         if (stored == Long.MIN_VALUE || stored <= trustedUpTo) {
             return;
@@ -184,22 +166,22 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
             BatchedPayload window = read(entry.value);
             deadLetter(new Record<>(window.containerId().getBytes(StandardCharsets.UTF_8), entry.value, now),
                     DeadLetterReason.UNTRUSTED_WINDOW, "open window starting " + Instant.ofEpochMilli(startOf(entry.key))
-                            + ", beyond the clock, from a stream time stored by an older aggregator");
+                            + ", beyond the clock, from a stream time stored by an older aggregator", false);
         }
-        streamTimes.put(STREAM_TIME_KEY, now);
-        streamTimeSetAtMs = now;
+        time.resetTo(now);
+        closeWindows(now);
         log.warn("partition {}: stored stream time {} was beyond the clock ({} + {} ms of allowed skew); reset to"
                         + " {}, {} open window(s) beyond it sent to the DLQ", context.taskId().partition(),
                 Instant.ofEpochMilli(stored), Instant.ofEpochMilli(now), timeRule.maxSkewMs(), Instant.ofEpochMilli(now),
                 untrusted.size());
     }
 
-    private void closeWindows(long streamTime, long outputTimestampMs) {
+    private void closeWindows(long outputTimestampMs) {
         List<KeyValue<String, byte[]>> closed = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = openWindows.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
-                if (!spec.isClosed(startOf(entry.key), streamTime)) {
+                if (!time.isClosed(startOf(entry.key))) {
                     break;
                 }
                 closed.add(entry);
@@ -218,7 +200,8 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
         List<String> errors = validator.batchedSchemaErrors(readTree(value));
         if (!errors.isEmpty()) {
             // Never expected: the accumulator only builds valid windows. Kept visible rather than dropped.
-            deadLetter(out, DeadLetterReason.INVALID_WINDOW, "computed window fails the batched schema: " + errors);
+            deadLetter(out, DeadLetterReason.INVALID_WINDOW, "computed window fails the batched schema: " + errors,
+                    false);
             return;
         }
         out.headers().add(WindowHeaders.WINDOW_PART, part.getBytes(StandardCharsets.UTF_8));
@@ -226,14 +209,21 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
         context.forward(out, WindowTopology.WINDOWS_SINK);
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String message) {
+    /** {@code fromSource}: the record is the one being read (not a window), so its source offsets apply. */
+    private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String message,
+            boolean fromSource) {
         metrics.deadLettered(reason);
         Record<byte[], byte[]> out = record.withHeaders(copy(record.headers()));
         DlqHeaders.addFailure(out.headers(), reason, message, "stream-aggregator");
-        // in a punctuation the metadata is there but empty (topic null): a window has no source record
-        context.recordMetadata().filter(source -> source.topic() != null).ifPresent(source ->
-                DlqHeaders.addSource(out.headers(), source.topic(), source.partition(), source.offset()));
-        log.warn("record sent to the DLQ ({}): {}", reason.code(), message);
+        if (fromSource) {
+            context.recordMetadata().ifPresent(source ->
+                    DlqHeaders.addSource(out.headers(), source.topic(), source.partition(), source.offset()));
+        }
+        long n = warnings.count(reason.code());
+        if (n > 0) {
+            log.warn("record sent to the DLQ ({}, #{} of its kind on partition {}; all counted in"
+                    + " probr_aggregator_dlq_records_total): {}", reason.code(), n, context.taskId().partition(), message);
+        }
         context.forward(out, WindowTopology.DLQ_SINK);
     }
 
@@ -245,11 +235,6 @@ final class WindowProcessor implements Processor<byte[], byte[], byte[], byte[]>
         }
         RecordMetadata source = context.recordMetadata().orElseThrow();
         return source.topic() + "-" + source.partition() + "-" + source.offset();
-    }
-
-    private long storedStreamTime() {
-        Long stored = streamTimes.get(STREAM_TIME_KEY);
-        return stored == null ? Long.MIN_VALUE : stored;
     }
 
     /** Zero-padded so the store's byte order is the windows' start order. */

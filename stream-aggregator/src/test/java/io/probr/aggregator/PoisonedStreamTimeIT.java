@@ -67,10 +67,11 @@ class PoisonedStreamTimeIT {
             try (AggregatorApp aggregator = new AggregatorApp(topics.config(applicationId, dir))) {
                 Poll.until("aggregator ready", Duration.ofSeconds(60), aggregator::isReady);
                 List<String> containers = new ArrayList<>();
-                long now = System.currentTimeMillis();
+                // the window in progress at the repair counts as closed (the old state had closed it): the next one
+                long nextWindow = (System.currentTimeMillis() / LiveTopics.SIZE + 1) * LiveTopics.SIZE;
                 for (int p = 0; p < PARTITIONS; p++) {
                     containers.add("GTM-AFTER-REPAIR-" + p + "-" + UUID.randomUUID());
-                    topics.sendEvent(p, containers.get(p), now, true);
+                    topics.sendEvent(p, containers.get(p), nextWindow + 1, true);
                 }
                 List<ConsumerRecord<byte[], byte[]>> windows = topics.await(Topic.WINDOWS, PARTITIONS,
                         r -> containers.contains(key(r)));

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -60,6 +62,8 @@ class WindowTopologyTest {
     @TempDir
     Path stateDirs;
     private TopologyTestDriver driver;
+    /** The driver's wall clock. */
+    private long wallNow;
     private AggregatorMetrics metrics;
     private TestInputTopic<byte[], byte[]> events;
     private TestOutputTopic<byte[], byte[]> windows;
@@ -79,6 +83,7 @@ class WindowTopologyTest {
                 "PROBR_WINDOW_SIZE_MS", Long.toString(MINUTE), "PROBR_WINDOW_GRACE_MS", Long.toString(GRACE),
                 "PROBR_AGGREGATOR_STATE_DIR", Files.createTempDirectory(stateDirs, "driver").toString()));
         metrics = new AggregatorMetrics();
+        wallNow = WALL0;
         return new TopologyTestDriver(WindowTopology.build(config, metrics), WindowTopology.streamsConfig(config),
                 Instant.ofEpochMilli(WALL0));
     }
@@ -103,12 +108,28 @@ class WindowTopologyTest {
         pipe(container, json, UUID.randomUUID());
     }
 
-    /** As the edge writes it, received at the drivers' start. */
+    /**
+     * As the edge writes it, received when it was stamped (a tag with a true clock, the edge on time), or now when
+     * stamped later.
+     */
     private void pipe(String container, String json, UUID ingestId) {
-        ProducerRecord<byte[], byte[]> record = new IngestMetadata(ingestId, WALL0, "pk_test", "test")
-                .record(Topic.EVENTS, container, json.getBytes(StandardCharsets.UTF_8));
-        events.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), WALL0));
+        Matcher stamp = TIMESTAMP.matcher(json);
+        long arrival = stamp.find() ? Math.min(Long.parseLong(stamp.group(1)), wallNow) : wallNow;
+        pipe(container, json, ingestId, arrival);
     }
+
+    private void pipe(String container, String json, UUID ingestId, long arrivalMs) {
+        ProducerRecord<byte[], byte[]> record = new IngestMetadata(ingestId, arrivalMs, "pk_test", "test")
+                .record(Topic.EVENTS, container, json.getBytes(StandardCharsets.UTF_8));
+        events.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), arrivalMs));
+    }
+
+    private void advanceWall(long ms) {
+        driver.advanceWallClockTime(Duration.ofMillis(ms));
+        wallNow += ms;
+    }
+
+    private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp_ms\"\\s*:\\s*(\\d+)");
 
     private static UUID ingestId(String name) {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
@@ -317,7 +338,7 @@ class WindowTopologyTest {
         pipe("GTM-A", event("GTM-A", "e", WALL0 + SKEW, ""));
         pipe("GTM-A", event("GTM-A", "e", WALL0 + SKEW + 1, ""));
         assertEquals(1, dlq.readRecordsToList().size());
-        driver.advanceWallClockTime(Duration.ofMillis(MINUTE + GRACE));   // a clock event would be beyond the skew
+        advanceWall(SKEW + MINUTE + GRACE);   // until the clock reaches it: a clock event would be beyond the skew
         assertEquals(1, payload(windowRecords().get(0)).totalEvents());
     }
 
@@ -326,15 +347,47 @@ class WindowTopologyTest {
         long start = spec().startOf(WALL0);
         pipe("GTM-QUIET", event("GTM-QUIET", "e", WALL0, ""));
         long closesIn = start + MINUTE + GRACE - WALL0;
-        driver.advanceWallClockTime(Duration.ofMillis(closesIn - 1_000));
+        advanceWall(closesIn - 1_000);
         assertEquals(List.of(), windowRecords(), "closed before its end + grace");
-        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+        advanceWall(1_000);
 
         List<TestRecord<byte[], byte[]>> out = windowRecords();
         assertEquals(1, out.size());
         assertEquals(WindowHeaders.FINAL_PART, header(out.get(0), WindowHeaders.WINDOW_PART));
         assertEquals(start, payload(out.get(0)).windowStartMs());
         assertEquals(1, payload(out.get(0)).totalEvents());
+    }
+
+    @Test
+    void aTagClockAheadWithinTheSkewDelaysOthersOnlyUntilRealTimeCatchesUp() {
+        pipe("GTM-AHEAD", event("GTM-AHEAD", "e", WALL0 + 5 * MINUTE, ""));   // five minutes fast: trusted
+        advanceWall(10 * MINUTE);
+        long now = WALL0 + 10 * MINUTE;
+        pipe("GTM-A", event("GTM-A", "e", now, ""));
+        advanceWall(2 * MINUTE);
+
+        List<TestRecord<byte[], byte[]>> out = windowRecords().stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("GTM-A")).toList();
+        assertEquals(1, out.size());
+        assertEquals(WindowHeaders.FINAL_PART, header(out.get(0), WindowHeaders.WINDOW_PART));
+        assertEquals(0, metrics.lateEvents());
+    }
+
+    @Test
+    void aBacklogReadLateAndWithAStallIsWindowedByArrivalNotTurnedIntoCorrections() {
+        long backlogStart = WALL0 - 10 * MINUTE;   // arrived while the aggregator was down
+        for (int i = 0; i < 240; i++) {
+            long stamp = backlogStart + i * 1_000L;
+            pipe("GTM-A", event("GTM-A", "e", stamp, ""), UUID.randomUUID(), stamp);
+            if (i == 100) {
+                advanceWall(3 * GRACE);   // the thread stalls in the middle of the backlog
+            }
+        }
+        assertEquals(0, metrics.lateEvents());
+        advanceStreamTimeTo(backlogStart + 240_000 + MINUTE + GRACE);
+        List<BatchedPayload> out = windowRecords().stream().map(WindowTopologyTest::payload).toList();
+        assertEquals(240, out.stream().mapToLong(BatchedPayload::totalEvents).sum());
+        assertEquals(0, metrics.lateEvents());
     }
 
     @Test
@@ -348,8 +401,9 @@ class WindowTopologyTest {
                 poisonedStart + MINUTE), perEvent(event("GTM-BROKEN", "e", YEAR_2126, "")));
         open.put(WindowProcessor.windowKey(poisonedStart, "GTM-BROKEN"), JSON.writeValueAsBytes(poisoned));
 
-        pipe("GTM-A", event("GTM-A", "e", WALL0, ""));
-        driver.advanceWallClockTime(Duration.ofMillis(MINUTE + GRACE));
+        // the window in progress at the repair counts as closed (the old state closed it): the next one is final
+        pipe("GTM-A", event("GTM-A", "e", WALL0 + MINUTE, ""));
+        advanceWall(2 * MINUTE + GRACE);
 
         List<TestRecord<byte[], byte[]>> out = windowRecords();
         assertEquals(1, out.size());
@@ -359,7 +413,8 @@ class WindowTopologyTest {
         assertEquals(1, dead.size());
         assertEquals("untrusted_window", header(dead.get(0), DlqHeaders.REASON_CODE));
         assertEquals(poisoned, payload(dead.get(0)));
-        assertTrue(streamTime.get("stream-time") <= WALL0 + MINUTE + GRACE + SKEW, "stream time back near the clock");
+        assertEquals(WALL0 + MINUTE, streamTime.get("stream-time"), "reset to the clock, then moved by the event");
+        assertEquals(spec().startOf(WALL0 + MINUTE), streamTime.get("closed-through"));
         assertEquals(null, open.get(WindowProcessor.windowKey(poisonedStart, "GTM-BROKEN")));
     }
 
@@ -384,7 +439,7 @@ class WindowTopologyTest {
                 pipe("GTM-FUTURE", event("GTM-FUTURE", "e", WALL0 + SKEW + 1 + random.nextInt(1_000_000_000), ""));
             }
             if (i % 200 == 150) {  // a quiet moment: the wall clock closes windows too
-                driver.advanceWallClockTime(Duration.ofMillis(random.nextInt(3_000)));
+                advanceWall(random.nextInt(3_000));
             }
             long skew = random.nextInt(10) == 0 ? random.nextInt(120_000) : random.nextInt(5_000);
             long ts = Math.max(0, clock - skew);

@@ -1,5 +1,6 @@
 package io.probr.sink.consumer;
 
+import io.probr.schemas.runtime.RepeatedWarnings;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.mapping.RecordMapper;
 import io.probr.sink.mapping.RowBatch;
@@ -55,6 +56,7 @@ public final class SinkLoop implements Runnable {
     private record Inserted(Map<String, Integer> rowsByTable, long nanos) {
     }
 
+    private final RepeatedWarnings warnings = new RepeatedWarnings(10, 1000);
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final RecordMapper mapper;
@@ -160,8 +162,12 @@ public final class SinkLoop implements Runnable {
             buffer.addAll(mapper.map(record));
         } catch (UnmappableRecordException e) {
             if (deadLetters.send(record, e.reason(), e.getMessage())) {
-                log.warn("record {}-{}@{} sent to the DLQ: {}", record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
+                long n = warnings.count(e.reason().code());
+                if (n > 0) {
+                    log.warn("record {}-{}@{} sent to the DLQ ({}, #{} of its kind; all counted in"
+                            + " probr_sink_dlq_records_total): {}", record.topic(), record.partition(), record.offset(),
+                            e.reason().code(), n, e.getMessage());
+                }
                 metrics.deadLettered(record.topic(), e.reason());
             }
         }

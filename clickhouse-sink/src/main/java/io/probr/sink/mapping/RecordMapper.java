@@ -46,7 +46,7 @@ public final class RecordMapper {
                     "invalid payload: " + String.join("; ", invalid.errors()));
         }
         String topic = record.topic();
-        long arrivedAtMs = EventTimeRule.arrivalOf(record.headers(), record.timestamp(), wallClock.getAsLong());
+        long arrivedAtMs = timeRule.arrivalOf(record.headers(), record.timestamp(), wallClock.getAsLong());
         if (topic.equals(Topic.EVENTS.topicName())) {
             if (!(parsed instanceof ParsedPayload.PerEvent perEvent)) {
                 throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "a batched payload on " + topic);
@@ -63,7 +63,7 @@ public final class RecordMapper {
             return windowRows(batched.payload(), Rows.Source.TAG_BATCH, part);
         }
         if (topic.equals(Topic.WINDOWS.topicName())) {
-            trusted(timeRule.checkComputedWindow(batched.payload(), arrivedAtMs));
+            trusted(timeRule.checkComputedWindow(batched.payload()));
             return streamWindowRows(batched.payload(), windowPart(record.headers()));
         }
         throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "the sink does not read topic " + topic);

@@ -212,7 +212,7 @@ public final class WindowRebuild {
             return null;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        long arrivedAtMs = EventTimeRule.arrivalOf(record.headers(), record.timestamp(), System.currentTimeMillis());
+        long arrivedAtMs = timeRule.arrivalOf(record.headers(), record.timestamp(), System.currentTimeMillis());
         return perEvent.payload().containerId().equals(key) && timeRule.check(perEvent.payload(), arrivedAtMs) == null
                 ? perEvent.payload() : null;
     }

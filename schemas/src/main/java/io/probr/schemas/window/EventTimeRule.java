@@ -45,20 +45,21 @@ public record EventTimeRule(long maxSkewMs) {
     }
 
     /**
-     * The first untrusted field of a window the aggregator computed: its start is at or before an event's time,
-     * its end may lie one window size later.
+     * The first field of a window the aggregator computed that ClickHouse cannot hold. Only the range: every event
+     * in it passed {@link #check(PerEventPayload, long)}, and the window's record has no arrival of its own.
      */
-    public Violation checkComputedWindow(BatchedPayload window, long emittedAtMs) {
-        Violation start = check("window_start_ms", window.windowStartMs(), emittedAtMs);
+    public Violation checkComputedWindow(BatchedPayload window) {
+        Violation start = checkRange("window_start_ms", window.windowStartMs());
         return start != null ? start : checkRange("window_end_ms", window.windowEndMs());
     }
 
     /**
      * When a record reached Probr: the edge's received-at header, else (another producer wrote it) the record's
-     * timestamp; never later than {@code nowMs}, since a header can be written by anyone.
+     * timestamp. A header can be written by anyone, so it counts only up to the skew ahead of the reader's clock
+     * (bounded, yet an edge whose clock runs a little ahead of this host's is still agreed with).
      */
-    public static long arrivalOf(Headers headers, long recordTimestampMs, long nowMs) {
-        return Math.min(IngestMetadata.receivedAt(headers).orElse(recordTimestampMs), nowMs);
+    public long arrivalOf(Headers headers, long recordTimestampMs, long nowMs) {
+        return Math.min(IngestMetadata.receivedAt(headers).orElse(recordTimestampMs), nowMs + maxSkewMs);
     }
 
     /** {@code null} when {@code valueMs} is within the skew of {@code arrivedAtMs} and storable. */

@@ -49,9 +49,9 @@ class EventTimeRuleTest {
         assertEquals(DeadLetterReason.FUTURE_TIMESTAMP, end.reason());
         assertEquals("$.window_end_ms", end.message().substring(0, "$.window_end_ms".length()));
 
-        // an aggregator window of an event stamped at the skew ends one window size later: still stored
-        assertNull(rule.checkComputedWindow(window(NOW + 600_000, NOW + 660_000), NOW));
-        EventTimeRule.Violation beyondDateTime = rule.checkComputedWindow(window(NOW, 253402300799000L), NOW);
+        // a window the aggregator computed: its events were checked, only ClickHouse's range is left
+        assertNull(rule.checkComputedWindow(window(NOW + 600_000, NOW + 660_000)));
+        EventTimeRule.Violation beyondDateTime = rule.checkComputedWindow(window(NOW, 253402300799000L));
         assertEquals(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, beyondDateTime.reason());
     }
 
@@ -64,19 +64,22 @@ class EventTimeRuleTest {
     }
 
     @Test
-    void arrivalIsTheEdgesHeaderElseTheRecordTimestampAndNeverAfterNow() {
+    void arrivalIsTheEdgesHeaderElseTheRecordTimestampAndNeverBeyondTheSkewAheadOfNow() {
         RecordHeaders edge = new RecordHeaders();
         edge.add(IngestHeaders.RECEIVED_AT_MS, Long.toString(NOW - 5).getBytes(StandardCharsets.UTF_8));
-        assertEquals(NOW - 5, EventTimeRule.arrivalOf(edge, NOW - 100, NOW));
-        assertEquals(NOW - 100, EventTimeRule.arrivalOf(new RecordHeaders(), NOW - 100, NOW));
+        assertEquals(NOW - 5, rule.arrivalOf(edge, NOW - 100, NOW));
+        assertEquals(NOW - 100, rule.arrivalOf(new RecordHeaders(), NOW - 100, NOW));
 
         RecordHeaders lying = new RecordHeaders();
         lying.add(IngestHeaders.RECEIVED_AT_MS, "4922899200000".getBytes(StandardCharsets.UTF_8)); // 2126
-        assertEquals(NOW, EventTimeRule.arrivalOf(lying, NOW - 100, NOW));
+        assertEquals(NOW + 600_000, rule.arrivalOf(lying, NOW - 100, NOW));
+        RecordHeaders aheadEdge = new RecordHeaders();   // an edge host whose clock runs a minute ahead
+        aheadEdge.add(IngestHeaders.RECEIVED_AT_MS, Long.toString(NOW + 60_000).getBytes(StandardCharsets.UTF_8));
+        assertEquals(NOW + 60_000, rule.arrivalOf(aheadEdge, NOW - 100, NOW));
 
         RecordHeaders garbled = new RecordHeaders();
         garbled.add(IngestHeaders.RECEIVED_AT_MS, "soon".getBytes(StandardCharsets.UTF_8));
-        assertEquals(NOW - 100, EventTimeRule.arrivalOf(garbled, NOW - 100, NOW));
+        assertEquals(NOW - 100, rule.arrivalOf(garbled, NOW - 100, NOW));
     }
 
     @Test

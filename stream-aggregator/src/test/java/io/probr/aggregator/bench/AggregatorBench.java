@@ -49,7 +49,8 @@ public final class AggregatorBench {
                      "acks", "all", "linger.ms", "20", "compression.type", "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.WINDOWS, Topic.DLQ), 3, (short) 1, 30_000);
             Map<TopicPartition, Long> start = offsets(admin, OffsetSpec.latest());
-            long t = System.currentTimeMillis() - 3_600_000L;
+            // every event stamped in the past, and received when stamped: a backlog, read as fast as it can be
+            long t = System.currentTimeMillis() - events * 10L - 3_600_000L;
             for (int i = 0; i < events; i++) {
                 String container = "GTM-BENCH" + (i % 6);
                 producer.send(record(container, t + i * 10L));
@@ -119,7 +120,11 @@ public final class AggregatorBench {
                 long sent = System.nanoTime();
                 producer.send(record("GTM-LAT", windowStart + 60_000 + 1)).get();   // closes the window (grace 0)
                 boolean seen = false;
+                long deadline = System.nanoTime() + 30_000_000_000L;
                 while (!seen) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("window " + i + " not readable after 30 s");
+                    }
                     for (var r : windows.poll(Duration.ofMillis(10))) {
                         seen |= new String(r.key(), StandardCharsets.UTF_8).equals("GTM-LAT");
                     }
@@ -135,7 +140,7 @@ public final class AggregatorBench {
     private static ProducerRecord<byte[], byte[]> record(String container, long ts) {
         String json = "{\"container_id\":\"" + container + "\",\"event_name\":\"purchase\",\"timestamp_ms\":" + ts
                 + ",\"tags\":" + TAGS + ",\"user_data\":{\"has_email\":true,\"has_first_name\":true}}";
-        return new IngestMetadata(UUID.randomUUID(), System.currentTimeMillis(), "pk_bench", "bench")
+        return new IngestMetadata(UUID.randomUUID(), ts, "pk_bench", "bench")
                 .record(Topic.EVENTS, container, json.getBytes(StandardCharsets.UTF_8));
     }
 
