@@ -44,9 +44,9 @@ public final class SinkApp implements AutoCloseable {
                 config.clickHousePassword());
         List<String> applied = migrate(clickHouse, config.clickHouseWaitMs());
         log.info("ClickHouse schema up to date ({} migration(s) applied now)", applied.size());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
+        try (Admin admin = config.kafka().admin(Map.of())) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS, Topic.DLQ),
-                    config.topicPartitions(), config.topicReplication(), 30_000);
+                    config.kafka().topicPartitions(), config.kafka().topicReplication(), 30_000);
         }
         SinkMetrics metrics = new SinkMetrics();
         dlqProducer = new KafkaProducer<>(producerProperties(config));
@@ -118,8 +118,7 @@ public final class SinkApp implements AutoCloseable {
      * only committed (not aborted) transactional records are read, so an aggregator crash leaves no trace.
      */
     public static Properties consumerProperties(SinkConfig config) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", config.bootstrapServers());
+        Properties props = config.kafka().clientProperties();
         props.put("group.id", config.groupId());
         props.put("enable.auto.commit", "false");
         props.put("isolation.level", "read_committed");
@@ -134,8 +133,7 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private static Properties producerProperties(SinkConfig config) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", config.bootstrapServers());
+        Properties props = config.kafka().clientProperties();
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
         props.put("max.request.size", Integer.toString(Topic.MAX_MESSAGE_BYTES));

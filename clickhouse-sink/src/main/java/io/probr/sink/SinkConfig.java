@@ -1,6 +1,7 @@
 package io.probr.sink;
 
 import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.window.EventTimeRule;
 import io.probr.schemas.window.WindowSpec;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Map;
  * {@code max.poll.records=2000}.
  */
 public record SinkConfig(
-        String bootstrapServers,
+        KafkaSettings kafka,
         String groupId,
         String clickHouseUrl,
         String clickHouseUser,
@@ -23,8 +24,6 @@ public record SinkConfig(
         long retryMaxMs,
         String host,
         int port,
-        int topicPartitions,
-        short topicReplication,
         EventTimeRule timeRule,
         WindowSpec windows,
         String aggregatorApplicationId,
@@ -35,7 +34,7 @@ public record SinkConfig(
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvVars e = new EnvVars(env);
         return new SinkConfig(
-                e.get("PROBR_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                KafkaSettings.fromEnv(e),
                 e.get("PROBR_SINK_GROUP_ID", "probr-clickhouse-sink"),
                 stripSlash(e.get("PROBR_CLICKHOUSE_URL", "http://127.0.0.1:8123")),
                 e.get("PROBR_CLICKHOUSE_USER", "default"),
@@ -47,8 +46,6 @@ public record SinkConfig(
                 e.number("PROBR_SINK_RETRY_MAX_MS", 30_000, 10, 3_600_000),
                 e.get("PROBR_SINK_HOST", "0.0.0.0"),
                 e.integer("PROBR_SINK_PORT", 8082, 0, 65535),
-                e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
-                (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
                 EventTimeRule.fromEnv(e),
                 WindowSpec.fromEnv(e),
                 // the aggregator's own variable and default: the rebuild waits for the group that really runs
@@ -59,7 +56,7 @@ public record SinkConfig(
     /** The configuration as it may be logged: the password never appears. */
     @Override
     public String toString() {
-        return "SinkConfig[kafka=" + bootstrapServers + ", group=" + groupId + ", clickhouse=" + clickHouseUrl
+        return "SinkConfig[" + kafka + ", group=" + groupId + ", clickhouse=" + clickHouseUrl
                 + " as " + clickHouseUser + ", batchRows=" + batchRows + ", flushIntervalMs=" + flushIntervalMs
                 + ", retry=" + retryMinMs + ".." + retryMaxMs + " ms, http=" + host + ":" + port
                 + ", maxClockSkewMs=" + timeRule.maxSkewMs()

@@ -193,7 +193,8 @@ class SinkIT {
                 String body = metrics(sink);
                 return body.contains("probr_sink_dlq_records_total{reason=\"future_timestamp\",topic=\"probr.events.v1\"}")
                         && body.contains("probr_sink_rows_written_total{table=\"probr.events\"}")
-                        && body.contains("probr_sink_consumer_lag{topic=\"probr.events.v1\"}");
+                        && body.contains("probr_sink_consumer_lag{topic=\"probr.events.v1\"}")
+                        && body.contains("jvm_gc_collection_seconds_count");
             });
         }
     }

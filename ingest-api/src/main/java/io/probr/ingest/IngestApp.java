@@ -36,8 +36,8 @@ public final class IngestApp implements AutoCloseable {
         log.info("starting edge with {}", config);
         keys = new KeyStore(config.keysFile(), config.keysReloadMs());
         publisher = new KafkaPublisher(new KafkaProducer<>(config.producerProperties()));
-        readiness = new KafkaReadiness(Admin.create(Map.of("bootstrap.servers", config.bootstrapServers(),
-                "request.timeout.ms", 2000, "default.api.timeout.ms", 2000)), 1000);
+        readiness = new KafkaReadiness(config.kafka().admin(Map.of("request.timeout.ms", 2000,
+                "default.api.timeout.ms", 2000)), 1000);
         topicSetup = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "topic-setup"));
         topicSetup.execute(() -> ensureTopics(config));
         EdgeMetrics metrics = new EdgeMetrics();
@@ -64,7 +64,8 @@ public final class IngestApp implements AutoCloseable {
                 : List.of(Topic.EVENTS, Topic.BATCHES);
         List<String> names = topics.stream().map(Topic::topicName).toList();
         try {
-            TopicSetup.ensure(readiness.admin(), topics, config.topicPartitions(), config.topicReplication(), 5000);
+            TopicSetup.ensure(readiness.admin(), topics, config.kafka().topicPartitions(),
+                    config.kafka().topicReplication(), 5000);
             publisher.loadMetadata(names);
             log.info("topics {} ready", names);
         } catch (Exception e) {

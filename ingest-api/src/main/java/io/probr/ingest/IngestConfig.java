@@ -1,6 +1,7 @@
 package io.probr.ingest;
 
 import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.topic.Topic;
 import io.probr.schemas.window.EventTimeRule;
 import java.nio.file.Path;
@@ -14,15 +15,13 @@ import java.util.Properties;
 public record IngestConfig(
         String host,
         int port,
-        String bootstrapServers,
+        KafkaSettings kafka,
         Path keysFile,
         long keysReloadMs,
         int maxBodyBytes,
         double ratePerSecond,
         int rateBurst,
         long publishTimeoutMs,
-        int topicPartitions,
-        short topicReplication,
         int warmupSeconds,
         EventTimeRule timeRule,
         Map<String, String> producerOverrides) {
@@ -34,15 +33,13 @@ public record IngestConfig(
         IngestConfig config = new IngestConfig(
                 e.get("PROBR_EDGE_HOST", "0.0.0.0"),
                 e.integer("PROBR_EDGE_PORT", 8080, 0, 65535),
-                e.get("PROBR_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                KafkaSettings.fromEnv(e),
                 Path.of(e.get("PROBR_KEYS_FILE", "keys.json")),
                 e.integer("PROBR_KEYS_RELOAD_MS", 2000, 100, 3_600_000),
                 e.integer("PROBR_MAX_BODY_BYTES", 1_048_576, 1024, 1_048_576),
                 e.positiveDecimal("PROBR_RATE_PER_SECOND", 200),
                 e.integer("PROBR_RATE_BURST", 400, 1, 1_000_000),
                 e.integer("PROBR_PUBLISH_TIMEOUT_MS", 4000, 500, 9000),
-                e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
-                (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
                 e.integer("PROBR_EDGE_WARMUP_SECONDS", 30, 0, 600),
                 EventTimeRule.fromEnv(e),
                 e.withPrefix(PRODUCER_PREFIX));
@@ -55,8 +52,7 @@ public record IngestConfig(
      * (and stops retrying) before the edge answers 500.
      */
     public Properties producerProperties() {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers);
+        Properties props = kafka.clientProperties();
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
         props.put("compression.type", "lz4");
@@ -76,10 +72,9 @@ public record IngestConfig(
     /** The configuration as it may be logged. */
     @Override
     public String toString() {
-        return "IngestConfig[host=" + host + ", port=" + port + ", kafka=" + bootstrapServers + ", keysFile=" + keysFile
+        return "IngestConfig[host=" + host + ", port=" + port + ", " + kafka + ", keysFile=" + keysFile
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
-                + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", topics=" + topicPartitions
-                + "x" + topicReplication + ", warmupSeconds=" + warmupSeconds + ", maxClockSkewMs=" + timeRule.maxSkewMs()
-                + ", producerOverrides=" + producerOverrides.keySet() + "]";
+                + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", warmupSeconds=" + warmupSeconds
+                + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", producerOverrides=" + producerOverrides.keySet() + "]";
     }
 }

@@ -347,6 +347,7 @@ class IngestEdgeIT {
         edge.ingest(key, perEvent("GTM-M").getBytes(StandardCharsets.UTF_8));
         String metrics = edge.get("/metrics").body();
         assertTrue(metrics.contains("probr_edge_requests_total{path=\"/ingest\",status=\"200\"}"), metrics);
+        assertTrue(metrics.contains("jvm_memory_used_bytes"), "the JVM's own metrics");
         assertTrue(metrics.contains("probr_edge_publish_seconds_count"), metrics);
         assertTrue(metrics.contains("probr_edge_kafka_errors_total"), metrics);
         // the producer's view: one request answered, so its latency maximum is a number above zero

@@ -28,9 +28,9 @@ public final class AggregatorApp implements AutoCloseable {
 
     public AggregatorApp(AggregatorConfig config) throws Exception {
         log.info("starting aggregator with {}", config);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
+        try (Admin admin = config.kafka().admin(Map.of())) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.WINDOWS, Topic.DLQ),
-                    config.topicPartitions(), config.topicReplication(), 30_000);
+                    config.kafka().topicPartitions(), config.kafka().topicReplication(), 30_000);
             ChangelogTopics.applyConfig(admin, config.applicationId(), 30_000);
         }
         streams = new KafkaStreams(WindowTopology.build(config, metrics), WindowTopology.streamsConfig(config));

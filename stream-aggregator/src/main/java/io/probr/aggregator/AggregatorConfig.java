@@ -1,6 +1,7 @@
 package io.probr.aggregator;
 
 import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.window.EventTimeRule;
 import io.probr.schemas.window.WindowSpec;
 import java.nio.file.Path;
@@ -13,15 +14,13 @@ import java.util.Map;
  * @param wallClockTickMs how often the wall clock advances stream time and closes windows when no event does
  */
 public record AggregatorConfig(
-        String bootstrapServers,
+        KafkaSettings kafka,
         String applicationId,
         WindowSpec windows,
         EventTimeRule timeRule,
         long wallClockTickMs,
         Path stateDir,
         int streamThreads,
-        int topicPartitions,
-        short topicReplication,
         String host,
         int port,
         Map<String, String> streamsOverrides) {
@@ -31,15 +30,13 @@ public record AggregatorConfig(
     public static AggregatorConfig fromEnv(Map<String, String> env) {
         EnvVars e = new EnvVars(env);
         return new AggregatorConfig(
-                e.get("PROBR_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                KafkaSettings.fromEnv(e),
                 e.get("PROBR_AGGREGATOR_APPLICATION_ID", "probr-aggregator"),
                 WindowSpec.fromEnv(e),
                 EventTimeRule.fromEnv(e),
                 e.number("PROBR_AGGREGATOR_WALL_CLOCK_TICK_MS", 1_000, 10, 60_000),
                 Path.of(e.get("PROBR_AGGREGATOR_STATE_DIR", System.getProperty("java.io.tmpdir") + "/probr-aggregator")),
                 e.integer("PROBR_AGGREGATOR_THREADS", 1, 1, 64),
-                e.integer("PROBR_TOPIC_PARTITIONS", 3, 1, 1000),
-                (short) e.integer("PROBR_TOPIC_REPLICATION", 1, 1, 10),
                 e.get("PROBR_AGGREGATOR_HOST", "0.0.0.0"),
                 e.integer("PROBR_AGGREGATOR_PORT", 8083, 0, 65535),
                 e.withPrefix(STREAMS_PREFIX));
@@ -48,10 +45,9 @@ public record AggregatorConfig(
     /** The configuration as it may be logged: pass-through settings by name only, since they can hold secrets. */
     @Override
     public String toString() {
-        return "AggregatorConfig[kafka=" + bootstrapServers + ", applicationId=" + applicationId + ", windows="
-                + windows + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", wallClockTickMs=" + wallClockTickMs
-                + ", stateDir=" + stateDir + ", threads=" + streamThreads + ", topics=" + topicPartitions + "x"
-                + topicReplication + ", http=" + host + ":" + port + ", streamsOverrides=" + streamsOverrides.keySet()
-                + "]";
+        return "AggregatorConfig[" + kafka + ", applicationId=" + applicationId + ", windows=" + windows
+                + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", wallClockTickMs=" + wallClockTickMs + ", stateDir="
+                + stateDir + ", threads=" + streamThreads + ", http=" + host + ":" + port + ", streamsOverrides="
+                + streamsOverrides.keySet() + "]";
     }
 }

@@ -54,15 +54,14 @@ public final class WindowTopology {
     }
 
     public static Properties streamsConfig(AggregatorConfig config) {
-        Properties props = new Properties();
+        Properties props = config.kafka().clientProperties();   // bootstrap and security, for every inner client
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // No global stores here; set to Kafka 5.0's default, which also stops a warning at every start.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplication());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().topicReplication());
         props.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Topic.MAX_MESSAGE_BYTES);
         props.put(StreamsConfig.producerPrefix("max.request.size"), Topic.MAX_MESSAGE_BYTES);
         props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");

@@ -135,7 +135,7 @@ public final class ReplayCli implements Callable<Integer> {
         if (!clickHouse.isReachable()) {
             return unreachable(config);
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
+        try (Admin admin = config.kafka().admin(Map.of())) {
             LiveGroups live = new LiveGroups(admin, config.aggregatorApplicationId(), config.groupId(),
                     Duration.ofSeconds(60), System.out);
             WindowRebuild rebuild = new WindowRebuild(consumer, new PayloadValidator(), config.timeRule(), clickHouse,
