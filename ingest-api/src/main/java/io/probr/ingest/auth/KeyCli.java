@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,15 +50,29 @@ public final class KeyCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, revoke or site");
     }
 
-    @Command(name = "create", sortOptions = false,
-            description = "Creates a key and prints it once on stdout; the file keeps only its hash.")
-    static final class Create implements Callable<Integer> {
-        @Spec
+    /** What every key command takes: the key file, and -h. */
+    static final class KeyFileOptions {
+        @Spec(Spec.Target.MIXEE)
         private CommandSpec spec;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         private boolean help;
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "the key file")
         private Path file;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+    }
+
+    @Command(name = "create", sortOptions = false,
+            description = "Creates a key and prints it once on stdout; the file keeps only its hash.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        private KeyFileOptions options;
         @Option(names = "--site", required = true, paramLabel = "SITE", description = "the site the key posts for")
         private String site;
         @Option(names = "--container", paramLabel = "GTM-XXX",
@@ -74,34 +89,31 @@ public final class KeyCli implements Runnable {
         public Integer call() throws Exception {
             String key = new KeyCodec().newKey();
             String id = KeyCodec.idOf(key).orElseThrow();
-            KeyFile.read(file).withKey(new KeyFile.Entry(id, HexFormat.of().formatHex(KeyCodec.sha256(key)), site,
-                    false, containers, rate, burst, Instant.now().toString(), label)).write(file);
-            spec.commandLine().getErr().println("key " + id + " created for site " + site + "; it is shown only once:");
-            spec.commandLine().getOut().println(key);
+            KeyFile.Entry entry = new KeyFile.Entry(id, HexFormat.of().formatHex(KeyCodec.sha256(key)), site, false,
+                    containers, rate, burst, Instant.now().toString(), label);
+            KeyFile.read(options.file).withKey(entry).write(options.file);
+            options.err().println("key " + id + " created for site " + site + "; it is shown only once:");
+            options.out().println(key);
             return 0;
         }
     }
 
     @Command(name = "revoke", description = "Revokes a key: refused from then on.")
     static final class Revoke implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
-        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the key file")
-        private Path file;
+        @Mixin
+        private KeyFileOptions options;
         @Option(names = "--id", required = true, paramLabel = "KEY_ID", description = "the key's public id")
         private String id;
 
         @Override
         public Integer call() throws Exception {
-            KeyFile keys = KeyFile.read(file);
+            KeyFile keys = KeyFile.read(options.file);
             if (keys.keys().stream().noneMatch(k -> k.id().equals(id))) {
-                spec.commandLine().getErr().println("no key with id " + id + " in " + file);
+                options.err().println("no key with id " + id + " in " + options.file);
                 return 1;
             }
-            keys.revoked(id).write(file);
-            spec.commandLine().getErr().println("key " + id + " revoked");
+            keys.revoked(id).write(options.file);
+            options.err().println("key " + id + " revoked");
             return 0;
         }
     }
@@ -109,12 +121,8 @@ public final class KeyCli implements Runnable {
     @Command(name = "site",
             description = "Enables or disables a site: the keys of a disabled site are refused (403).")
     static final class Site implements Callable<Integer> {
-        @Spec
-        private CommandSpec spec;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
-        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the key file")
-        private Path file;
+        @Mixin
+        private KeyFileOptions options;
         @Option(names = "--site", required = true, paramLabel = "SITE", description = "the site")
         private String site;
         @Option(names = "--enabled", required = true, arity = "1", paramLabel = "true|false",
@@ -123,8 +131,8 @@ public final class KeyCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            KeyFile.read(file).withSite(site, enabled).write(file);
-            spec.commandLine().getErr().println("site " + site + (enabled ? " enabled" : " disabled"));
+            KeyFile.read(options.file).withSite(site, enabled).write(options.file);
+            options.err().println("site " + site + (enabled ? " enabled" : " disabled"));
             return 0;
         }
     }
