@@ -38,10 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SinkLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
-    private static final Duration MAX_POLL = Duration.ofMillis(500);
     private static final long LAG_EVERY_NANOS = 1_000_000_000L;
-    /** A poll this long that brings nothing means the topics are quiet, not that a fetch is on its way. */
-    private static final Duration QUIET = Duration.ofMillis(50);
 
     /** How the loop batches and retries. */
     public record Settings(int batchRows, Duration flushInterval, Duration retryMin, Duration retryMax) {
@@ -64,6 +61,7 @@ public final class SinkLoop implements Runnable {
     private final DeadLetters deadLetters;
     private final SinkMetrics metrics;
     private final Settings settings;
+    private final FlushPolicy policy;
     private final ExecutorService inserter = Executors.newSingleThreadExecutor(r -> new Thread(r, "sink-insert"));
 
     private RowBatch buffer = new RowBatch();
@@ -75,7 +73,6 @@ public final class SinkLoop implements Runnable {
     /** A batch whose insert or commit failed, to be inserted again at {@code retryAtNanos}. */
     private Batch retrying;
     private long retryAtNanos;
-    private long backoffNanos;
     private long lagUpdatedNanos;
     private long markersCheckedNanos;
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
@@ -91,7 +88,7 @@ public final class SinkLoop implements Runnable {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.settings = settings;
-        this.backoffNanos = settings.retryMin().toNanos();
+        this.policy = new FlushPolicy(settings);
     }
 
     /** False while flushes fail (ClickHouse or Kafka unavailable); the sink is then retrying. */
@@ -112,19 +109,20 @@ public final class SinkLoop implements Runnable {
         consumer.subscribe(topics, new Rebalance());
         try {
             while (running) {
-                Duration timeout = pollTimeout();
+                Duration timeout = policy.pollTimeout(buffered(), inFlight != null,
+                        retrying == null ? null : retryAtNanos, System.nanoTime());
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
                 for (TopicPartition partition : records.partitions()) {
                     accept(partition, records.records(partition));
                 }
-                boolean quiet = records.isEmpty() && timeout.compareTo(QUIET) >= 0;
+                boolean quiet = FlushPolicy.quiet(records.isEmpty(), timeout);
                 // a full buffer waits for the insert in flight, which bounds memory to two batches
                 completeInsert(buffer.rowCount() >= settings.batchRows());
                 if (retrying != null) {
                     if (System.nanoTime() >= retryAtNanos) {
                         submit(retrying);
                     }
-                } else if (flushDue(quiet)) {
+                } else if (inFlight == null && policy.flushDue(buffered(), quiet, System.nanoTime())) {
                     submit(handOff());
                 } else if (idle()) {
                     resumeIfNothingToRetry();
@@ -181,36 +179,8 @@ public final class SinkLoop implements Runnable {
         return !hasPending() && inFlight == null && retrying == null;
     }
 
-    /** {@code quiet}: the last poll waited long enough and brought nothing. */
-    private boolean flushDue(boolean quiet) {
-        return hasPending() && inFlight == null
-                && (buffer.rowCount() >= settings.batchRows()
-                || quiet && worthWritingEarly()
-                || System.nanoTime() - bufferStartedNanos >= settings.flushInterval().toNanos());
-    }
-
-    /**
-     * After a burst (a backlog, a spike) the topics fall quiet with part of a batch buffered: write it then
-     * rather than at the end of the flush interval, when it is big enough to make a good ClickHouse part.
-     */
-    private boolean worthWritingEarly() {
-        return buffer.rowCount() >= settings.batchRows() / 10;
-    }
-
-    private Duration pollTimeout() {
-        long now = System.nanoTime();
-        long wait = MAX_POLL.toNanos();
-        if (inFlight != null) {
-            wait = Math.min(wait, Duration.ofMillis(5).toNanos());   // come back soon to commit it
-        } else if (retrying != null) {
-            wait = Math.min(wait, Math.max(0, retryAtNanos - now));
-        } else if (hasPending()) {
-            wait = Math.min(wait, Math.max(0, bufferStartedNanos + settings.flushInterval().toNanos() - now));
-            if (worthWritingEarly()) {
-                wait = Math.min(wait, QUIET.toNanos());
-            }
-        }
-        return Duration.ofNanos(wait);
+    private FlushPolicy.Buffer buffered() {
+        return hasPending() ? new FlushPolicy.Buffer(buffer.rowCount(), bufferStartedNanos) : FlushPolicy.Buffer.EMPTY;
     }
 
     /**
@@ -255,7 +225,7 @@ public final class SinkLoop implements Runnable {
                 log.info("ClickHouse and Kafka accept writes again; resuming consumption");
             }
             healthy = true;
-            backoffNanos = settings.retryMin().toNanos();
+            policy.succeeded();
             consumer.resume(consumer.paused());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -279,8 +249,7 @@ public final class SinkLoop implements Runnable {
         seekBack(firstBuffered, consumer.assignment());
         clearBuffer();
         retrying = batch;
-        retryAtNanos = System.nanoTime() + backoffNanos;
-        backoffNanos = Math.min(backoffNanos * 2, settings.retryMax().toNanos());
+        retryAtNanos = System.nanoTime() + policy.backoffNanos();
     }
 
     /** After a rebalance during an outage nothing is left to retry: read again from the committed offsets. */
