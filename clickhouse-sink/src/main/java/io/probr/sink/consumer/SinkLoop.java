@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +64,7 @@ public final class SinkLoop implements Runnable {
     private final ExecutorService inserter = Executors.newSingleThreadExecutor(r -> new Thread(r, "sink-insert"));
 
     private RowBatch buffer = new RowBatch();
-    /** First offset read per partition into the buffer: where to seek back to when it is given back. */
-    private Map<TopicPartition, Long> firstBuffered = new HashMap<>();
+    private final OffsetTracker offsets;
     private long bufferStartedNanos;
     private Batch inFlight;
     private Future<Inserted> insert;
@@ -75,7 +73,6 @@ public final class SinkLoop implements Runnable {
     private long retryAtNanos;
     private long lagUpdatedNanos;
     private long markersCheckedNanos;
-    private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
 
@@ -89,6 +86,7 @@ public final class SinkLoop implements Runnable {
         this.metrics = metrics;
         this.settings = settings;
         this.policy = new FlushPolicy(settings);
+        this.offsets = new OffsetTracker(consumer);
     }
 
     /** False while flushes fail (ClickHouse or Kafka unavailable); the sink is then retrying. */
@@ -148,7 +146,7 @@ public final class SinkLoop implements Runnable {
             accept(record);
         }
         metrics.consumed(partition.topic(), records.size());
-        firstBuffered.putIfAbsent(partition, records.get(0).offset());
+        offsets.buffered(partition, records.get(0).offset());
         if (bufferStartedNanos == 0) {
             bufferStartedNanos = System.nanoTime();
         }
@@ -172,7 +170,7 @@ public final class SinkLoop implements Runnable {
     }
 
     private boolean hasPending() {
-        return !firstBuffered.isEmpty();
+        return offsets.hasPending();
     }
 
     private boolean idle() {
@@ -183,15 +181,9 @@ public final class SinkLoop implements Runnable {
         return hasPending() ? new FlushPolicy.Buffer(buffer.rowCount(), bufferStartedNanos) : FlushPolicy.Buffer.EMPTY;
     }
 
-    /**
-     * Every polled record is in the buffer, so the consumer's positions are what to commit once it is stored;
-     * unlike "last record + 1" they also cover the transaction markers the aggregator's exactly-once writes leave
-     * on probr.windows.v1, so a caught-up sink shows zero lag.
-     */
     private Batch handOff() {
-        Batch batch = new Batch(buffer, commitPositions(), firstBuffered);
+        Batch batch = new Batch(buffer, offsets.positions(), offsets.handOff());
         buffer = new RowBatch();
-        firstBuffered = new HashMap<>();
         bufferStartedNanos = 0;
         metrics.buffered(0);
         return batch;
@@ -218,8 +210,7 @@ public final class SinkLoop implements Runnable {
             if (deadLetters.hasPending()) {
                 deadLetters.awaitAll();
             }
-            consumer.commitSync(batch.positions());
-            lastCommitted = batch.positions();
+            offsets.commit(batch.positions());
             metrics.flushed(inserted.rowsByTable(), inserted.nanos());
             if (!healthy) {
                 log.info("ClickHouse and Kafka accept writes again; resuming consumption");
@@ -246,7 +237,7 @@ public final class SinkLoop implements Runnable {
         }
         healthy = false;
         consumer.pause(consumer.assignment());
-        seekBack(firstBuffered, consumer.assignment());
+        offsets.giveBackBuffer(consumer.assignment());
         clearBuffer();
         retrying = batch;
         retryAtNanos = System.nanoTime() + policy.backoffNanos();
@@ -259,14 +250,6 @@ public final class SinkLoop implements Runnable {
         }
     }
 
-    private Map<TopicPartition, OffsetAndMetadata> commitPositions() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : consumer.assignment()) {
-            offsets.put(partition, new OffsetAndMetadata(consumer.position(partition)));
-        }
-        return offsets;
-    }
-
     /** Positions can move past transaction markers with no record to store; commit them now and then. */
     private void commitSkippedMarkers() {
         long now = System.nanoTime();
@@ -274,38 +257,20 @@ public final class SinkLoop implements Runnable {
             return;
         }
         markersCheckedNanos = now;
-        Map<TopicPartition, OffsetAndMetadata> positions = commitPositions();
-        if (!positions.equals(lastCommitted)) {
-            try {
-                consumer.commitSync(positions);
-                lastCommitted = positions;
-            } catch (KafkaException e) {
-                log.debug("committing positions past transaction markers failed: {}", e.toString());
-            }
-        }
+        offsets.commitMovedPositions();
     }
 
     private void clearBuffer() {
         buffer.clear();
-        firstBuffered = new HashMap<>();
         bufferStartedNanos = 0;
         metrics.buffered(0);
     }
 
-    private void seekBack(Map<TopicPartition, Long> first, Collection<TopicPartition> keptPartitions) {
-        for (TopicPartition partition : keptPartitions) {
-            Long offset = first.get(partition);
-            if (offset != null) {
-                consumer.seek(partition, offset);
-            }
-        }
-    }
-
     /** Drops everything not stored, the batch awaiting a retry included; it is read again from the committed offsets. */
     private void giveBack(Collection<TopicPartition> keptPartitions) {
-        seekBack(firstBuffered, keptPartitions);
+        offsets.giveBackBuffer(keptPartitions);
         if (retrying != null) {
-            seekBack(retrying.first(), keptPartitions);   // earlier than the buffer's, so it wins
+            offsets.seekBack(retrying.first(), keptPartitions);   // earlier than the buffer's, so it wins
             retrying = null;
         }
         deadLetters.forgetPending();
