@@ -81,6 +81,24 @@ public final class LiveGroups {
         }
     }
 
+    /**
+     * How many records {@code group} has yet to commit past, over the partitions it has committed on (the ends of
+     * those partitions now); -1 when it never committed.
+     */
+    public long behind(String group) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+        if (committed.isEmpty()) {
+            return -1;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        long behind = 0;
+        for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+            behind += Math.max(0, end.getValue().offset() - committed.get(end.getKey()).offset());
+        }
+        return behind;
+    }
+
     private Map<TopicPartition, OffsetAndMetadata> committed(String group) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((partition, offset) -> {
