@@ -4,8 +4,8 @@ import io.probr.schemas.runtime.EnvVars;
 
 /**
  * Tumbling event-time windows: {@code [start, start + sizeMs)} with {@code start} a multiple of the size
- * since the epoch. A window closes once the partition's stream time (the largest trusted {@code timestamp_ms}
- * seen on it, moved on by the wall clock) reaches {@code end + graceMs}.
+ * since the epoch. A window closes once its partition's time (the aggregator's {@code PartitionTime}: the newest
+ * trusted event time or arrival) reaches {@code end + graceMs}.
  */
 public record WindowSpec(long sizeMs, long graceMs) {
     public WindowSpec {
@@ -22,10 +22,6 @@ public record WindowSpec(long sizeMs, long graceMs) {
 
     public long startOf(long timestampMs) {
         return Math.floorDiv(timestampMs, sizeMs) * sizeMs;
-    }
-
-    public boolean isClosed(long windowStartMs, long streamTimeMs) {
-        return windowStartMs + sizeMs + graceMs <= streamTimeMs;
     }
 
     /** The start of the newest window closed at {@code streamTimeMs}: every window starting at or before it is. */
