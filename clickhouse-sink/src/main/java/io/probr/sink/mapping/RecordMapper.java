@@ -46,19 +46,18 @@ public final class RecordMapper {
                     "invalid payload: " + String.join("; ", invalid.errors()));
         }
         String topic = record.topic();
-        long arrivedAtMs = timeRule.arrivalOf(record.headers(), record.timestamp(), wallClock.getAsLong());
         if (topic.equals(Topic.EVENTS.topicName())) {
             if (!(parsed instanceof ParsedPayload.PerEvent perEvent)) {
                 throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "a batched payload on " + topic);
             }
-            trusted(timeRule.check(perEvent.payload(), arrivedAtMs));
+            trusted(timeRule.check(perEvent.payload(), arrivedAt(record)));
             return eventRows(perEvent.payload(), metadata(record.headers()));
         }
         if (!(parsed instanceof ParsedPayload.Batched batched)) {
             throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "a per-event payload on " + topic);
         }
         if (topic.equals(Topic.BATCHES.topicName())) {
-            trusted(timeRule.check(batched.payload(), arrivedAtMs));
+            trusted(timeRule.check(batched.payload(), arrivedAt(record)));
             String part = metadata(record.headers()).ingestId().toString();
             return windowRows(batched.payload(), Rows.Source.TAG_BATCH, part);
         }
@@ -67,6 +66,11 @@ public final class RecordMapper {
             return streamWindowRows(batched.payload(), windowPart(record.headers()));
         }
         throw new UnmappableRecordException(DeadLetterReason.WRONG_TOPIC, "the sink does not read topic " + topic);
+    }
+
+    /** Only for the edge's records: a window's record has no arrival of its own. */
+    private long arrivedAt(ConsumerRecord<byte[], byte[]> record) {
+        return timeRule.arrivalOf(record.headers(), record.timestamp(), wallClock.getAsLong());
     }
 
     /** Never a wrapped or impossible time in ClickHouse: such a record is a dead letter with its reason. */
