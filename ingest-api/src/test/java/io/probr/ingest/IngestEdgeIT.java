@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.probr.ingest.auth.KeyCodec;
+import io.probr.schemas.config.KeyCodec;
 import io.probr.schemas.topic.IngestHeaders;
 import io.probr.schemas.topic.Topic;
 import io.probr.stack.LocalKafkaBroker;
@@ -143,7 +143,7 @@ class IngestEdgeIT {
         assertEquals(7, ingestId.version());
         long receivedAt = Long.parseLong(header(record, IngestHeaders.RECEIVED_AT_MS));
         assertTrue(receivedAt >= before && receivedAt <= System.currentTimeMillis());
-        assertEquals(KeyCodec.idOf(key).orElseThrow(), header(record, IngestHeaders.KEY_ID));
+        assertEquals(KeyCodec.forIngestKeys().idOf(key).orElseThrow(), header(record, IngestHeaders.KEY_ID));
         assertEquals("shop", header(record, IngestHeaders.SITE_ID));
         for (var h : record.headers()) {
             assertTrue(!new String(h.value(), StandardCharsets.UTF_8).contains(key), "the key leaked into a header");
@@ -265,7 +265,7 @@ class IngestEdgeIT {
 
     @Test
     void anUnknownKeyIs401() throws Exception {
-        assertError(401, "unauthorized", refused(post(new KeyCodec().newKey(), perEvent("GTM-A"))));
+        assertError(401, "unauthorized", refused(post(KeyCodec.forIngestKeys().newKey(), perEvent("GTM-A"))));
         assertError(401, "unauthorized", refused(post("pk_live_abc123", perEvent("GTM-A"))));
     }
 

@@ -7,7 +7,7 @@ import io.probr.aggregator.AggregatorApp;
 import io.probr.aggregator.AggregatorConfig;
 import io.probr.ingest.IngestApp;
 import io.probr.ingest.IngestConfig;
-import io.probr.ingest.auth.KeyCodec;
+import io.probr.schemas.config.KeyCodec;
 import io.probr.ingest.auth.KeyFile;
 import io.probr.sink.SinkApp;
 import io.probr.sink.SinkConfig;
@@ -50,8 +50,8 @@ class EdgeToClickHouseIT {
     }
 
     private void storedFieldByField(LocalKafkaBroker broker, LocalClickHouse server, Path dir) throws Exception {
-        String key = new KeyCodec().newKey();
-        String keyId = KeyCodec.idOf(key).orElseThrow();
+        String key = KeyCodec.forIngestKeys().newKey();
+        String keyId = KeyCodec.forIngestKeys().idOf(key).orElseThrow();
         new KeyFile(null, null).withKey(new KeyFile.Entry(keyId, HexFormat.of().formatHex(KeyCodec.sha256(key)),
                 "shop", false, null, null, null, null, null)).write(dir.resolve("keys.json"));
         ClickHouseHttp clickHouse = new ClickHouseHttp(server.httpUrl(), "default", "");

@@ -8,7 +8,7 @@ import io.probr.aggregator.AggregatorApp;
 import io.probr.aggregator.AggregatorConfig;
 import io.probr.ingest.IngestApp;
 import io.probr.ingest.IngestConfig;
-import io.probr.ingest.auth.KeyCodec;
+import io.probr.schemas.config.KeyCodec;
 import io.probr.ingest.auth.KeyFile;
 import io.probr.schemas.topic.IngestHeaders;
 import io.probr.schemas.topic.Topic;
@@ -43,8 +43,8 @@ class EdgeToWindowsIT {
 
     @Test
     void seedPayloadsPostedToTheEdgeBecomeTheExpectedWindow(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
-        String key = new KeyCodec().newKey();
-        new KeyFile(null, null).withKey(new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
+        String key = KeyCodec.forIngestKeys().newKey();
+        new KeyFile(null, null).withKey(new KeyFile.Entry(KeyCodec.forIngestKeys().idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "shop", false, null, null, null, null, null))
                 .write(dir.resolve("keys.json"));
         try (IngestApp edge = new IngestApp(IngestConfig.fromEnv(Map.of("PROBR_EDGE_HOST", "127.0.0.1",

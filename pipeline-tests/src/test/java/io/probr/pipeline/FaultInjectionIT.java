@@ -2,7 +2,7 @@ package io.probr.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.probr.ingest.auth.KeyCodec;
+import io.probr.schemas.config.KeyCodec;
 import io.probr.ingest.auth.KeyFile;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.stack.JavaProcess;
@@ -54,8 +54,8 @@ class FaultInjectionIT {
 
     @Test
     void everyAcceptedEventIsStoredExactlyOnceThroughCrashesOfEveryComponent(@TempDir Path dir) throws Exception {
-        String key = new KeyCodec().newKey();
-        new KeyFile(null, null).withKey(new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
+        String key = KeyCodec.forIngestKeys().newKey();
+        new KeyFile(null, null).withKey(new KeyFile.Entry(KeyCodec.forIngestKeys().idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "shop", false, null, 1_000_000.0, 1_000_000, null, null))
                 .write(dir.resolve("keys.json"));
         int edgePort = LocalKafkaBroker.freePort();

@@ -1,5 +1,7 @@
 package io.probr.ingest.auth;
 
+import io.probr.schemas.config.KeyCodec;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -87,8 +89,8 @@ public final class KeyCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String key = new KeyCodec().newKey();
-            String id = KeyCodec.idOf(key).orElseThrow();
+            String key = KeyCodec.forIngestKeys().newKey();
+            String id = KeyCodec.forIngestKeys().idOf(key).orElseThrow();
             KeyFile.Entry entry = new KeyFile.Entry(id, HexFormat.of().formatHex(KeyCodec.sha256(key)), site, false,
                     containers, rate, burst, Instant.now().toString(), label);
             KeyFile.read(options.file).withKey(entry).write(options.file);

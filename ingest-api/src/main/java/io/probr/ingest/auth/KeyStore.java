@@ -1,5 +1,7 @@
 package io.probr.ingest.auth;
 
+import io.probr.schemas.config.KeyCodec;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ public final class KeyStore implements AutoCloseable {
         if (presentedKey == null || presentedKey.isBlank()) {
             return new AuthResult.Unauthorized("missing key");
         }
-        var id = KeyCodec.idOf(presentedKey.strip());
+        var id = KeyCodec.forIngestKeys().idOf(presentedKey.strip());
         if (id.isEmpty()) {
             return new AuthResult.Unauthorized("malformed key");
         }

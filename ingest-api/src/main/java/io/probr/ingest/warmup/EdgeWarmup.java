@@ -2,7 +2,7 @@ package io.probr.ingest.warmup;
 
 import io.javalin.Javalin;
 import io.probr.ingest.IngestConfig;
-import io.probr.ingest.auth.KeyCodec;
+import io.probr.schemas.config.KeyCodec;
 import io.probr.ingest.auth.KeyFile;
 import io.probr.ingest.auth.KeyStore;
 import io.probr.ingest.auth.RateLimiter;
@@ -63,8 +63,8 @@ public final class EdgeWarmup {
     }
 
     public void run() throws InterruptedException {
-        String key = new KeyCodec().newKey();
-        KeyFile.Entry entry = new KeyFile.Entry(KeyCodec.idOf(key).orElseThrow(),
+        String key = KeyCodec.forIngestKeys().newKey();
+        KeyFile.Entry entry = new KeyFile.Entry(KeyCodec.forIngestKeys().idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "probr-edge-warmup", false, null, 1e9, 1_000_000,
                 null, "the edge's warm-up");
         KeyStore keys = KeyStore.inMemory(new KeyFile(Map.of(), List.of(entry)));

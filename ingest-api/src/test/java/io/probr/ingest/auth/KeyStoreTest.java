@@ -1,5 +1,7 @@
 package io.probr.ingest.auth;
 
+import io.probr.schemas.config.KeyCodec;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,13 +34,13 @@ class KeyStoreTest {
     void keyFileHoldsOnlyTheHashOfACreatedKey() throws Exception {
         Path file = dir.resolve("keys.json");
         String key = createKey(file, "shop");
-        assertTrue(KeyCodec.idOf(key).isPresent(), key);
+        assertTrue(KeyCodec.forIngestKeys().idOf(key).isPresent(), key);
         String stored = Files.readString(file);
-        assertTrue(!stored.contains(key.substring(KeyCodec.PREFIX.length() + 17)), "secret stored in clear");
+        assertTrue(!stored.contains(key.substring(KeyCodec.INGEST_KEY_PREFIX.length() + 17)), "secret stored in clear");
         try (KeyStore store = new KeyStore(file, 60_000)) {
             ApiKey apiKey = ((AuthResult.Authenticated) store.authenticate(key)).key();
             assertEquals("shop", apiKey.siteId());
-            assertEquals(KeyCodec.idOf(key).get(), apiKey.id());
+            assertEquals(KeyCodec.forIngestKeys().idOf(key).get(), apiKey.id());
         }
     }
 
@@ -52,7 +54,7 @@ class KeyStoreTest {
             assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate("pk_live_abc123"));
             String wrongSecret = key.substring(0, key.length() - 1) + (key.endsWith("0") ? "1" : "0");
             assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate(wrongSecret));
-            assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate(new KeyCodec().newKey()));
+            assertInstanceOf(AuthResult.Unauthorized.class, store.authenticate(KeyCodec.forIngestKeys().newKey()));
         }
     }
 
@@ -68,7 +70,7 @@ class KeyStoreTest {
             store.reloadIfChanged();
             assertEquals("site disabled", ((AuthResult.Forbidden) store.authenticate(key)).reason());
 
-            KeyCli.run(new String[] {"revoke", "--file", file.toString(), "--id", KeyCodec.idOf(key).get()},
+            KeyCli.run(new String[] {"revoke", "--file", file.toString(), "--id", KeyCodec.forIngestKeys().idOf(key).get()},
                     System.out, new PrintStream(new ByteArrayOutputStream()));
             store.reloadIfChanged();
             assertEquals("key revoked", ((AuthResult.Forbidden) store.authenticate(key)).reason());

@@ -29,7 +29,8 @@ public final class TopicSetup {
 
     public static void ensure(Admin admin, Collection<Topic> topics, int partitions, short replication,
                               long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException {
-        create(admin, topics.stream().map(t -> newTopic(t.topicName(), partitions, replication, t.configs())).toList(),
+        create(admin, topics.stream().map(t -> newTopic(t.topicName(), t.partitions(partitions), replication, t.configs()))
+                        .toList(),
                 timeoutMs);
     }
 

@@ -17,7 +17,12 @@ public enum Topic {
      * What the edge posts to itself while it warms up, before it says ready; read by nobody, kept an hour. Its
      * own topic, so no warm-up record can reach the pipeline's.
      */
-    EDGE_WARMUP("probr.edge-warmup.v1", Map.of("retention.ms", "3600000", "segment.ms", "3600000"));
+    EDGE_WARMUP("probr.edge-warmup.v1", Map.of("retention.ms", "3600000", "segment.ms", "3600000")),
+    /**
+     * Sites, ingest keys and admin tokens (hashes only), keyed by {@code kind/id}; a tombstone deletes. One
+     * partition, so one offset orders every write; compacted, so it holds the latest of each entity forever.
+     */
+    CONFIG("probr.config.v1", Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"), 1);
 
     /**
      * Largest record value a topic accepts: the edge's 1 MiB body limit plus headroom for headers and
@@ -28,14 +33,25 @@ public enum Topic {
 
     private final String topicName;
     private final Map<String, String> configs;
+    private final int fixedPartitions;
 
     Topic(String topicName) {
         this(topicName, Map.of());
     }
 
     Topic(String topicName, Map<String, String> configs) {
+        this(topicName, configs, 0);
+    }
+
+    Topic(String topicName, Map<String, String> configs, int fixedPartitions) {
         this.topicName = topicName;
         this.configs = configs;
+        this.fixedPartitions = fixedPartitions;
+    }
+
+    /** The partitions this topic is created with: its own fixed number, else the deployment's. */
+    public int partitions(int deploymentPartitions) {
+        return fixedPartitions > 0 ? fixedPartitions : deploymentPartitions;
     }
 
     /** Topic settings beyond the ones every topic gets ({@link TopicSetup}); empty for the broker's defaults. */
