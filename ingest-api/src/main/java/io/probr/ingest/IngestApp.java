@@ -1,6 +1,7 @@
 package io.probr.ingest;
 
 import io.javalin.Javalin;
+import io.probr.ingest.auth.ConfigKeys;
 import io.probr.ingest.auth.KeyStore;
 import io.probr.ingest.auth.RateLimiter;
 import io.probr.ingest.http.EdgeServer;
@@ -9,9 +10,12 @@ import io.probr.ingest.kafka.KafkaPublisher;
 import io.probr.ingest.kafka.KafkaReadiness;
 import io.probr.ingest.metrics.EdgeMetrics;
 import io.probr.ingest.warmup.EdgeWarmup;
+import io.probr.schemas.config.ConfigView;
 import io.probr.schemas.runtime.ServiceArguments;
 import io.probr.schemas.runtime.TopicSetup;
 import io.probr.schemas.topic.Topic;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -26,7 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestApp.class);
 
-    private final KeyStore keys;
+    private final KeyStore fileKeys;
+    private final ConfigView configView;
     private final KafkaPublisher publisher;
     private final KafkaReadiness readiness;
     private final ScheduledExecutorService topicSetup;
@@ -34,7 +39,8 @@ public final class IngestApp implements AutoCloseable {
 
     public IngestApp(IngestConfig config) throws Exception {
         log.info("starting edge with {}", config);
-        keys = new KeyStore(config.keysFile(), config.keysReloadMs());
+        fileKeys = new KeyStore(config.keysFile(), config.keysReloadMs());
+        configView = new ConfigView(config.kafka(), "probr-edge-config");
         publisher = new KafkaPublisher(new KafkaProducer<>(config.producerProperties()));
         readiness = new KafkaReadiness(config.kafka().admin(Map.of("request.timeout.ms", 2000,
                 "default.api.timeout.ms", 2000)), 1000);
@@ -42,7 +48,8 @@ public final class IngestApp implements AutoCloseable {
         topicSetup.execute(() -> ensureTopics(config));
         EdgeMetrics metrics = new EdgeMetrics();
         metrics.watchProducer(publisher::metrics);
-        server = EdgeServer.create(new EdgeServer.Dependencies(keys,
+        server = EdgeServer.create(new EdgeServer.Dependencies(
+                new ConfigKeys(configView, fileKeys, Clock.systemUTC()), configView::isLoaded,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
                 IngestRecords.forPipeline(), publisher, readiness, metrics, config.timeRule(), config.maxBodyBytes(),
                 config.publishTimeoutMs()));
@@ -60,8 +67,8 @@ public final class IngestApp implements AutoCloseable {
      */
     private void ensureTopics(IngestConfig config) {
         List<Topic> topics = config.warmupSeconds() > 0
-                ? List.of(Topic.EVENTS, Topic.BATCHES, Topic.EDGE_WARMUP)
-                : List.of(Topic.EVENTS, Topic.BATCHES);
+                ? List.of(Topic.EVENTS, Topic.BATCHES, Topic.CONFIG, Topic.EDGE_WARMUP)
+                : List.of(Topic.EVENTS, Topic.BATCHES, Topic.CONFIG);
         List<String> names = topics.stream().map(Topic::topicName).toList();
         try {
             TopicSetup.ensure(readiness.admin(), topics, config.kafka().topicPartitions(),
@@ -73,10 +80,27 @@ public final class IngestApp implements AutoCloseable {
             topicSetup.schedule(() -> ensureTopics(config), 5, TimeUnit.SECONDS);
             return;
         }
+        try {
+            loadConfig();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         if (config.warmupSeconds() > 0) {
             warmUp(config);
         }
         readiness.started();
+    }
+
+    /** The keys of {@code probr.config.v1}: read to the end before the edge says ready, then followed. */
+    private void loadConfig() throws InterruptedException {
+        configView.start();
+        while (!configView.awaitLoaded(Duration.ofSeconds(30))) {
+            if (!configView.isFollowing()) {
+                return; // the view logged why; /readyz says config_not_followed
+            }
+            log.warn("configuration topic {} not loaded after 30 s; still waiting", Topic.CONFIG.topicName());
+        }
     }
 
     /** Best effort: an edge whose warm-up failed still serves, only slowly at first. */
@@ -96,7 +120,16 @@ public final class IngestApp implements AutoCloseable {
         topicSetup.shutdownNow();
         readiness.close();
         publisher.close();
-        keys.close();
+        closeConfigView();
+        fileKeys.close();
+    }
+
+    private void closeConfigView() {
+        try {
+            configView.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static void main(String[] args) throws Exception {

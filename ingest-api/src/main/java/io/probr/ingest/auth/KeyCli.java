@@ -1,15 +1,24 @@
 package io.probr.ingest.auth;
 
+import io.probr.schemas.config.ConfigView;
+import io.probr.schemas.config.ConfigWriter;
 import io.probr.schemas.config.KeyCodec;
-
+import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.runtime.KafkaSettings;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.Topic;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +29,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./probr key}: manages the key file. {@code create} makes a key and prints it once (only its hash is
  * kept), {@code revoke} revokes one, {@code site} enables or disables a site. A running edge picks changes up
- * without a restart. Exit status: 0 done, 1 failed, 2 bad arguments.
+ * without a restart. {@code import} writes a key file's keys to {@code probr.config.v1}, where the control API
+ * manages them. Exit status: 0 done, 1 failed, 2 bad arguments.
  */
 @Command(name = "probr key", usageHelpWidth = 110,
         description = "Manages the ingestion keys of a key file; a running edge picks changes up without a restart.",
-        subcommands = {KeyCli.Create.class, KeyCli.Revoke.class, KeyCli.Site.class})
+        subcommands = {KeyCli.Create.class, KeyCli.Revoke.class, KeyCli.Site.class, KeyCli.Import.class})
 public final class KeyCli implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -49,7 +59,7 @@ public final class KeyCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, revoke or site");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: create, revoke, site or import");
     }
 
     /** What every key command takes: the key file, and -h. */
@@ -136,6 +146,34 @@ public final class KeyCli implements Runnable {
             KeyFile.read(options.file).withSite(site, enabled).write(options.file);
             options.err().println("site " + site + (enabled ? " enabled" : " disabled"));
             return 0;
+        }
+    }
+
+    @Command(name = "import", description = {"Writes the file's sites and keys to the configuration topic once, for the "
+            + "control API to manage (keys already there are left alone). Kafka: PROBR_KAFKA_BOOTSTRAP and "
+            + "PROBR_KAFKA_CLIENT_*, as for the services."})
+    static final class Import implements Callable<Integer> {
+        @Mixin
+        private KeyFileOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyFile file = KeyFile.read(options.file);
+            KafkaSettings kafka = KafkaSettings.fromEnv(new EnvVars(System.getenv()));
+            try (Admin admin = kafka.admin(Map.of())) {
+                TopicSetup.ensure(admin, List.of(Topic.CONFIG), kafka.topicPartitions(), kafka.topicReplication(), 30_000);
+            }
+            try (ConfigView view = new ConfigView(kafka, "probr-key-import").start();
+                 ConfigWriter writer = new ConfigWriter(kafka, view)) {
+                if (!view.awaitLoaded(Duration.ofSeconds(30))) {
+                    options.err().println("could not read the configuration topic at " + kafka.bootstrapServers());
+                    return 1;
+                }
+                KeyImport.Result result = KeyImport.run(file, view, writer, Clock.systemUTC());
+                options.err().println("imported " + result.keysCreated() + " keys and " + result.sitesCreated()
+                        + " sites from " + options.file + "; " + result.keysAlreadyThere() + " keys were already there");
+                return 0;
+            }
         }
     }
 }

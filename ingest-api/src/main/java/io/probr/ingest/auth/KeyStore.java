@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The ingestion keys, read from the key file and re-read whenever it changes, without a restart. A file
  * that fails to parse is logged and ignored: the keys loaded before stay in force.
  */
-public final class KeyStore implements AutoCloseable {
+public final class KeyStore implements Authenticator, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KeyStore.class);
 
     private final Path path;
@@ -51,6 +51,7 @@ public final class KeyStore implements AutoCloseable {
         return new KeyStore(file);
     }
 
+    @Override
     public AuthResult authenticate(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return new AuthResult.Unauthorized("missing key");

@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.probr.ingest.auth.ApiKey;
 import io.probr.ingest.auth.AuthResult;
-import io.probr.ingest.auth.KeyStore;
+import io.probr.ingest.auth.Authenticator;
 import io.probr.ingest.auth.RateLimiter;
 
 /**
@@ -15,10 +15,10 @@ final class AuthFilter implements Handler {
     static final String KEY_ATTRIBUTE = "probr.apiKey";
     private static final String BEARER = "bearer ";
 
-    private final KeyStore keys;
+    private final Authenticator keys;
     private final RateLimiter rateLimiter;
 
-    AuthFilter(KeyStore keys, RateLimiter rateLimiter) {
+    AuthFilter(Authenticator keys, RateLimiter rateLimiter) {
         this.keys = keys;
         this.rateLimiter = rateLimiter;
     }

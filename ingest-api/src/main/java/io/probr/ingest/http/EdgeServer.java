@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
-import io.probr.ingest.auth.KeyStore;
+import io.probr.ingest.auth.Authenticator;
 import io.probr.ingest.auth.RateLimiter;
 import io.probr.ingest.kafka.IngestRecords;
 import io.probr.ingest.kafka.KafkaPublisher;
@@ -16,6 +16,7 @@ import io.probr.schemas.window.EventTimeRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,9 @@ public final class EdgeServer {
     private static final ObjectMapper JSON = ProbrJson.newMapper();
 
     /** What the routes need; built and owned by the caller, which also closes it. */
-    public record Dependencies(KeyStore keys, RateLimiter rateLimiter, IngestRecords records,
-                               KafkaPublisher publisher, KafkaReadiness readiness, EdgeMetrics metrics,
+    public record Dependencies(Authenticator keys, BooleanSupplier keysCurrent, RateLimiter rateLimiter,
+                               IngestRecords records, KafkaPublisher publisher, KafkaReadiness readiness,
+                               EdgeMetrics metrics,
                                EventTimeRule timeRule, int maxBodyBytes, long publishTimeoutMs) {
     }
 
@@ -46,10 +48,11 @@ public final class EdgeServer {
             config.routes.post("/ingest", ingest);
             config.routes.get("/healthz", ctx -> ok(ctx));
             config.routes.get("/readyz", ctx -> {
-                if (deps.readiness().isReady()) {
+                if (deps.readiness().isReady() && deps.keysCurrent().getAsBoolean()) {
                     ok(ctx);
                 } else {
-                    String status = deps.readiness().hasStarted() ? "kafka_unreachable" : "starting";
+                    String status = !deps.readiness().hasStarted() ? "starting"
+                            : deps.keysCurrent().getAsBoolean() ? "kafka_unreachable" : "config_not_followed";
                     ctx.status(503).contentType("application/json").result("{\"status\":\"" + status + "\"}");
                 }
             });

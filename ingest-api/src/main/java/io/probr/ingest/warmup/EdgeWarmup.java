@@ -63,14 +63,15 @@ public final class EdgeWarmup {
     }
 
     public void run() throws InterruptedException {
-        String key = KeyCodec.forIngestKeys().newKey();
-        KeyFile.Entry entry = new KeyFile.Entry(KeyCodec.forIngestKeys().idOf(key).orElseThrow(),
+        KeyCodec codec = KeyCodec.forIngestKeys();
+        String key = codec.newKey();
+        KeyFile.Entry entry = new KeyFile.Entry(codec.idOf(key).orElseThrow(),
                 HexFormat.of().formatHex(KeyCodec.sha256(key)), "probr-edge-warmup", false, null, 1e9, 1_000_000,
                 null, "the edge's warm-up");
         KeyStore keys = KeyStore.inMemory(new KeyFile(Map.of(), List.of(entry)));
         Javalin server = null;
         try {
-            server = EdgeServer.create(new EdgeServer.Dependencies(keys,
+            server = EdgeServer.create(new EdgeServer.Dependencies(keys, () -> true,
                     new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
                     IngestRecords.forWarmup(), publisher, readiness, new EdgeMetrics(), config.timeRule(),
                     config.maxBodyBytes(),

@@ -46,6 +46,7 @@ public final class ConfigView implements AutoCloseable {
         settings.put("isolation.level", "read_committed");
         settings.put("enable.auto.commit", "false");
         settings.put("auto.offset.reset", "earliest");
+        settings.put("allow.auto.create.topics", "false"); // created compacted by TopicSetup, never by default
         consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         follower = new Thread(this::follow, "config-view");
         follower.setDaemon(true);
@@ -60,6 +61,11 @@ public final class ConfigView implements AutoCloseable {
     /** Loaded, and still following: a view that stopped would keep revoked keys alive. */
     public boolean isLoaded() {
         return loaded && running;
+    }
+
+    /** Still reading the topic: false once it stopped on an error or was closed. */
+    public boolean isFollowing() {
+        return running;
     }
 
     /** Waits until everything committed before the start is in the view. */

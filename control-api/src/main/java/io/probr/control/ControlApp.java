@@ -1,0 +1,70 @@
+package io.probr.control;
+
+import io.javalin.Javalin;
+import io.probr.control.config.Keys;
+import io.probr.control.config.Sites;
+import io.probr.control.config.Tokens;
+import io.probr.control.http.ApiServer;
+import io.probr.control.http.Reads;
+import io.probr.schemas.config.ConfigView;
+import io.probr.schemas.config.ConfigWriter;
+import io.probr.schemas.runtime.ServiceArguments;
+import io.probr.schemas.runtime.TopicSetup;
+import io.probr.schemas.topic.Topic;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The control API process: configuration topic → view and writer → HTTP server; closed in reverse order. */
+public final class ControlApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlApp.class);
+
+    private final ConfigView view;
+    private final ConfigWriter writer;
+    private final Javalin server;
+
+    public ControlApp(ControlConfig config) throws Exception {
+        log.info("starting control API with {}", config);
+        try (Admin admin = config.kafka().admin(Map.of())) {
+            TopicSetup.ensure(admin, List.of(Topic.CONFIG), config.kafka().topicPartitions(),
+                    config.kafka().topicReplication(), 60_000);
+        }
+        view = new ConfigView(config.kafka(), "probr-control-api").start();
+        if (!view.awaitLoaded(Duration.ofSeconds(60))) {
+            view.close();
+            throw new IllegalStateException("could not load " + Topic.CONFIG.topicName() + " within 60 s");
+        }
+        writer = new ConfigWriter(config.kafka(), view);
+        Clock clock = Clock.systemUTC();
+        server = ApiServer.create(new ApiServer.Dependencies(new Sites(view, writer, clock),
+                new Keys(view, writer, clock), new Tokens(view, writer, clock), new Reads(), view::isLoaded));
+        server.start(config.host(), config.port());
+        log.info("control API listening on {}:{}", config.host(), server.port());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        writer.close();
+        try {
+            view.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServiceArguments.exitUnlessStarting("control-api.jar",
+                "The Probr control API: /v1 (sites, keys, tokens, events, analytics, reports), /healthz, /readyz.", args);
+        ControlApp app = new ControlApp(ControlConfig.fromEnv(System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+    }
+}

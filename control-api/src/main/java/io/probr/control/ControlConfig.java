@@ -1,0 +1,47 @@
+package io.probr.control;
+
+import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.runtime.KafkaSettings;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The control API's configuration, read once from environment variables (docs/operations.md). */
+public record ControlConfig(
+        String host,
+        int port,
+        KafkaSettings kafka,
+        String clickHouseUrl,
+        String clickHouseUser,
+        String clickHousePassword,
+        int queryTimeoutSeconds,
+        int maxResultRows,
+        int maxRangeDays,
+        List<String> conversionEvents) {
+
+    public static ControlConfig fromEnv(Map<String, String> env) {
+        EnvVars e = new EnvVars(env);
+        String url = e.get("PROBR_CLICKHOUSE_URL", "http://127.0.0.1:8123");
+        return new ControlConfig(
+                e.get("PROBR_API_HOST", "0.0.0.0"),
+                e.integer("PROBR_API_PORT", 8081, 0, 65535),
+                KafkaSettings.fromEnv(e),
+                url.endsWith("/") ? url.substring(0, url.length() - 1) : url,
+                e.get("PROBR_API_CLICKHOUSE_USER", e.get("PROBR_CLICKHOUSE_USER", "default")),
+                e.get("PROBR_API_CLICKHOUSE_PASSWORD", e.get("PROBR_CLICKHOUSE_PASSWORD", "")),
+                e.integer("PROBR_API_QUERY_TIMEOUT_SECONDS", 10, 1, 300),
+                e.integer("PROBR_API_MAX_RESULT_ROWS", 100_000, 100, 10_000_000),
+                e.integer("PROBR_API_MAX_RANGE_DAYS", 400, 1, 3660),
+                Arrays.stream(e.get("PROBR_CONVERSION_EVENTS", "purchase").split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList());
+    }
+
+    /** The configuration as it may be logged: no password. */
+    @Override
+    public String toString() {
+        return "ControlConfig[host=" + host + ", port=" + port + ", " + kafka + ", clickHouseUrl=" + clickHouseUrl
+                + ", clickHouseUser=" + clickHouseUser + ", queryTimeoutSeconds=" + queryTimeoutSeconds
+                + ", maxResultRows=" + maxResultRows + ", maxRangeDays=" + maxRangeDays
+                + ", conversionEvents=" + conversionEvents + "]";
+    }
+}

@@ -1,0 +1,148 @@
+package io.probr.control.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.probr.control.clickhouse.ClickHouseUnavailableException;
+import io.probr.control.config.Keys;
+import io.probr.control.config.Sites;
+import io.probr.control.config.Tokens;
+import io.probr.schemas.config.AdminToken;
+import io.probr.schemas.config.ConfigConflictException;
+import io.probr.schemas.payload.ProbrJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@code /v1} routes: thin handlers over {@link Sites}, {@link Keys}, {@link Tokens} and {@link Reads}. */
+public final class ApiServer {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    static final ObjectMapper JSON = ProbrJson.newMapper().setSerializationInclusion(JsonInclude.Include.ALWAYS);
+
+    /** What the routes need; built and owned by the caller. */
+    public record Dependencies(Sites sites, Keys keys, Tokens tokens, Reads reads, BooleanSupplier ready) {
+    }
+
+    private ApiServer() {
+    }
+
+    public static Javalin create(Dependencies deps) {
+        TokenAuth auth = new TokenAuth(deps.tokens());
+        byte[] openApi = resource("/openapi.json");
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.prefer405over404 = true;
+            config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
+            config.routes.get("/readyz", ctx -> json(ctx, deps.ready().getAsBoolean() ? 200 : 503,
+                    Map.of("status", deps.ready().getAsBoolean() ? "ok" : "config_not_loaded")));
+            config.routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            // beforeMatched: an unknown path is a 404, not a demand for a token
+            config.routes.beforeMatched("/v1/*", ctx -> {
+                if (!ctx.path().equals("/v1/openapi.json")) {
+                    auth.handle(ctx);
+                }
+            });
+            sites(config, deps.sites());
+            keys(config, deps.keys());
+            tokens(config, deps.tokens());
+            deps.reads().routes(config);
+            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, e));
+        });
+    }
+
+    private static void sites(JavalinConfig config, Sites sites) {
+        config.routes.get("/v1/sites", ctx -> json(ctx, 200, Page.of(ctx).of(sites.list())));
+        config.routes.post("/v1/sites", ctx -> json(ctx, 201, sites.create(body(ctx, Sites.CREATE_FIELDS))));
+        config.routes.get("/v1/sites/{id}", ctx -> json(ctx, 200, sites.get(ctx.pathParam("id"))));
+        config.routes.patch("/v1/sites/{id}", ctx ->
+                json(ctx, 200, sites.update(ctx.pathParam("id"), body(ctx, Sites.PATCH_FIELDS))));
+        config.routes.delete("/v1/sites/{id}", ctx -> {
+            sites.delete(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+    }
+
+    private static void keys(JavalinConfig config, Keys keys) {
+        config.routes.get("/v1/keys", ctx -> {
+            Queries.allowOnly(ctx, java.util.Set.of("site_id", "limit", "offset"));
+            json(ctx, 200, Page.of(ctx).of(keys.list(ctx.queryParam("site_id"))));
+        });
+        config.routes.post("/v1/keys", ctx -> json(ctx, 201, keys.create(body(ctx, Keys.CREATE_FIELDS))));
+        config.routes.get("/v1/keys/{id}", ctx -> json(ctx, 200, keys.get(ctx.pathParam("id"))));
+        config.routes.delete("/v1/keys/{id}", ctx -> json(ctx, 200, keys.revoke(ctx.pathParam("id"))));
+        config.routes.post("/v1/keys/{id}/rotate", ctx ->
+                json(ctx, 200, keys.rotate(ctx.pathParam("id"), body(ctx, Keys.ROTATE_FIELDS))));
+    }
+
+    private static void tokens(JavalinConfig config, Tokens tokens) {
+        config.routes.get("/v1/tokens", ctx -> json(ctx, 200, Page.of(ctx).of(tokens.list())));
+        config.routes.post("/v1/tokens", ctx -> json(ctx, 201, tokens.create(body(ctx, Tokens.CREATE_FIELDS))));
+        config.routes.delete("/v1/tokens/{id}", ctx -> {
+            tokens.delete(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        config.routes.post("/v1/auth/rotate-key", ctx ->
+                json(ctx, 200, tokens.rotate(ctx.attribute(TokenAuth.TOKEN_ATTRIBUTE))));
+    }
+
+    static JsonBody body(Context ctx, java.util.Set<String> fields) {
+        return JsonBody.parse(JSON, ctx.body(), fields);
+    }
+
+    static void json(Context ctx, int status, Object body) throws IOException {
+        ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
+    }
+
+    private static void error(Context ctx, Exception error) {
+        ApiError apiError;
+        if (error instanceof ApiError known) {
+            apiError = known;
+        } else if (error instanceof ConfigConflictException conflict) {
+            apiError = new ApiError(ErrorCode.CONFLICT, conflict.getMessage());
+        } else if (error instanceof ClickHouseUnavailableException unavailable) {
+            log.warn("{} {}: {}", ctx.method(), ctx.path(), unavailable.getMessage());
+            apiError = new ApiError(ErrorCode.UNAVAILABLE, "ClickHouse is unavailable; retry later");
+        } else if (error instanceof io.javalin.http.HttpResponseException http) {
+            apiError = new ApiError(http.getStatus() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_REQUEST,
+                    http.getMessage());
+        } else {
+            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), error);
+            apiError = new ApiError(ErrorCode.INTERNAL_ERROR, "unexpected server error; retry");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", apiError.code().wireName());
+        body.put("message", apiError.getMessage());
+        if (apiError.field() != null) {
+            body.put("field", apiError.field());
+        }
+        try {
+            json(ctx, apiError.code().status(), body);
+        } catch (IOException e) {
+            ctx.status(500).result("{\"error\":\"internal_error\"}");
+        }
+    }
+
+    /** The token that authenticated the request. */
+    static AdminToken caller(Context ctx) {
+        return ctx.attribute(TokenAuth.TOKEN_ATTRIBUTE);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = ApiServer.class.getResourceAsStream(path)) {
+            return in == null ? "{}".getBytes() : in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static List<String> none() {
+        return List.of();
+    }
+}
