@@ -1,0 +1,218 @@
+package io.probr.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.probr.control.config.Tokens;
+import io.probr.schemas.config.ConfigView;
+import io.probr.schemas.config.ConfigWriter;
+import io.probr.schemas.payload.ProbrJson;
+import io.probr.stack.LocalKafkaBroker;
+import io.probr.stack.SharedKafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The /v1 configuration endpoints of two API instances sharing one real broker. */
+@ExtendWith(SharedKafkaBroker.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControlApiIT {
+    private static final ObjectMapper JSON = ProbrJson.newMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ControlApp first;
+    private ControlApp second;
+    private String admin;
+    private String readOnly;
+
+    @BeforeAll
+    void start(LocalKafkaBroker broker) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers());
+        env.put("PROBR_API_HOST", "127.0.0.1");
+        env.put("PROBR_API_PORT", "0");
+        env.put("PROBR_CLICKHOUSE_URL", "http://127.0.0.1:9");
+        ControlConfig config = ControlConfig.fromEnv(env);
+        first = new ControlApp(config);
+        second = new ControlApp(config);
+        try (ConfigView view = new ConfigView(config.kafka(), "control-api-it").start();
+             ConfigWriter writer = new ConfigWriter(config.kafka(), view)) {
+            assertTrue(view.awaitLoaded(Duration.ofSeconds(30)));
+            Tokens tokens = new Tokens(view, writer, Clock.systemUTC());
+            admin = (String) tokens.create("it admin", false).get("token");
+            readOnly = (String) tokens.create("it reader", true).get("token");
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void aSiteCreatedOnOneInstanceIsReadOnTheOtherAndAStaleUpdateIsAConflict() throws Exception {
+        String id = "shop-" + UUID.randomUUID().toString().substring(0, 8);
+        Answer created = call(first, "POST", "/v1/sites", admin, "{\"id\":\"" + id + "\",\"name\":\"Shop FR\"}");
+        assertEquals(201, created.status, created.body.toString());
+        assertEquals(1, created.body.get("version").asLong());
+        assertEquals(200, awaitStatus(second, "/v1/sites/" + id, 200));
+
+        Answer renamed = call(second, "PATCH", "/v1/sites/" + id, admin, "{\"name\":\"Boutique\",\"version\":1}");
+        assertEquals(200, renamed.status, renamed.body.toString());
+        Answer stale = call(first, "PATCH", "/v1/sites/" + id, admin, "{\"name\":\"Lost\",\"version\":1}");
+        assertEquals(409, stale.status, stale.body.toString());
+        assertEquals("conflict", stale.body.get("error").asText());
+        assertEquals("Boutique", call(first, "GET", "/v1/sites/" + id, admin, null).body.get("name").asText());
+
+        Answer again = call(first, "POST", "/v1/sites", admin, "{\"id\":\"" + id + "\"}");
+        assertEquals(409, again.status);
+    }
+
+    @Test
+    void concurrentUpdatesFromTheSameVersionOnBothInstancesLetExactlyOneThrough() throws Exception {
+        String id = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, call(first, "POST", "/v1/sites", admin, "{\"id\":\"" + id + "\"}").status);
+        awaitStatus(second, "/v1/sites/" + id, 200);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Answer>> answers = new ArrayList<>();
+            for (ControlApp app : List.of(first, second)) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return call(app, "PATCH", "/v1/sites/" + id, admin,
+                            "{\"name\":\"by " + app.port() + "\",\"version\":1}");
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Answer> answer : answers) {
+                statuses.add(answer.get().status);
+            }
+            statuses.sort(null);
+            assertEquals(List.of(200, 409), statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode onFirst = call(first, "GET", "/v1/sites/" + id, admin, null).body;
+        assertEquals(2, onFirst.get("version").asLong());
+    }
+
+    @Test
+    void keysAreShownOnceListedWithoutSecretsRotatedAndRevoked() throws Exception {
+        String site = "keys-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, call(first, "POST", "/v1/sites", admin, "{\"id\":\"" + site + "\"}").status);
+        Answer created = call(first, "POST", "/v1/keys", admin, "{\"site_id\":\"" + site
+                + "\",\"containers\":[\"GTM-ABC123\"],\"rate_per_second\":50,\"burst\":100,\"label\":\"prod\"}");
+        assertEquals(201, created.status, created.body.toString());
+        String secret = created.body.get("secret").asText();
+        String id = created.body.get("id").asText();
+        assertTrue(secret.startsWith("pk_live_" + id + "_"), secret);
+
+        Answer listed = call(second, "GET", "/v1/keys?site_id=" + site, admin, null);
+        assertEquals(200, listed.status);
+        assertEquals(1, listed.body.get("data").size());
+        String listing = listed.body.toString();
+        assertFalse(listing.contains(secret.substring(25)), listing);
+        assertFalse(listing.contains("sha256"), listing);
+
+        Answer rotated = call(first, "POST", "/v1/keys/" + id + "/rotate", admin, "{\"grace_seconds\":60}");
+        assertEquals(200, rotated.status, rotated.body.toString());
+        assertNotEquals(secret, rotated.body.get("secret").asText());
+        assertEquals(2, rotated.body.get("secrets").size());
+        assertTrue(rotated.body.get("secrets").get(1).get("expires_at").isTextual());
+
+        Answer revoked = call(first, "DELETE", "/v1/keys/" + id, admin, null);
+        assertEquals("revoked", revoked.body.get("status").asText());
+        assertEquals(409, call(first, "POST", "/v1/keys/" + id + "/rotate", admin, "{}").status);
+        assertEquals(204, call(first, "DELETE", "/v1/sites/" + site, admin, null).status);
+    }
+
+    @Test
+    void badInputIsA400NamingTheField() throws Exception {
+        Answer unknownField = call(first, "POST", "/v1/sites", admin, "{\"id\":\"ok\",\"nmae\":\"typo\"}");
+        assertEquals(400, unknownField.status);
+        assertEquals("nmae", unknownField.body.get("field").asText());
+        Answer badId = call(first, "POST", "/v1/sites", admin, "{\"id\":\"Shop FR'; DROP\"}");
+        assertEquals(400, badId.status);
+        assertEquals("id", badId.body.get("field").asText());
+        Answer noSite = call(first, "POST", "/v1/keys", admin, "{\"site_id\":\"missing-site\"}");
+        assertEquals(400, noSite.status);
+        assertEquals("site_id", noSite.body.get("field").asText());
+        assertEquals(400, call(first, "GET", "/v1/sites?limit=1001", admin, null).status);
+        assertEquals(400, call(first, "POST", "/v1/sites", admin, "[1]").status);
+        assertEquals(404, call(first, "GET", "/v1/sites/none-such", admin, null).status);
+    }
+
+    @Test
+    void tokensAreCheckedAndReadOnlyTokensCannotWrite() throws Exception {
+        assertEquals(401, call(first, "GET", "/v1/sites", null, null).status);
+        assertEquals(401, call(first, "GET", "/v1/sites", "pa_0123456789abcdef_" + "0".repeat(48), null).status);
+        assertEquals(200, call(first, "GET", "/v1/sites", readOnly, null).status);
+        Answer write = call(first, "POST", "/v1/sites", readOnly, "{\"id\":\"ro-site\"}");
+        assertEquals(403, write.status);
+        assertEquals("forbidden", write.body.get("error").asText());
+
+        Answer made = call(first, "POST", "/v1/tokens", admin, "{\"label\":\"temporary\"}");
+        assertEquals(201, made.status, made.body.toString());
+        String token = made.body.get("token").asText();
+        assertEquals(200, call(second, "GET", "/v1/tokens", token, null).status);
+        Answer rotated = call(second, "POST", "/v1/auth/rotate-key", token, null);
+        assertEquals(200, rotated.status, rotated.body.toString());
+        // the other instance follows within a second
+        assertEquals(401, awaitStatus(first, "/v1/sites", token, 401));
+        String newToken = rotated.body.get("token").asText();
+        assertEquals(200, awaitStatus(first, "/v1/sites", newToken, 200));
+        assertEquals(204, call(first, "DELETE", "/v1/tokens/" + made.body.get("id").asText(), admin, null).status);
+        assertEquals(401, awaitStatus(second, "/v1/sites", newToken, 401));
+    }
+
+    private int awaitStatus(ControlApp app, String path, int wanted) throws Exception {
+        return awaitStatus(app, path, admin, wanted);
+    }
+
+    /** Polls for at most a second: how soon another instance must see a write. */
+    private int awaitStatus(ControlApp app, String path, String token, int wanted) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        int status;
+        do {
+            status = call(app, "GET", path, token, null).status;
+        } while (status != wanted && System.nanoTime() < deadline);
+        return status;
+    }
+
+    record Answer(int status, JsonNode body) {
+    }
+
+    private Answer call(ControlApp app, String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body()));
+    }
+}
