@@ -51,7 +51,7 @@ class CommandLineHelpIT {
     @ParameterizedTest
     @ValueSource(strings = {"--help", "-h", "help", "up --help", "down --help", "status -h", "test --help",
             "bench --help", "replay --help", "replay -h", "key --help", "key create --help", "key revoke -h",
-            "key site --help"})
+            "key site --help", "key import --help", "admin-token --help", "admin-token create --help"})
     void everyProbrCommandAnswersHelpOnStdoutWithStatusZero(String args) throws Exception {
         Run run = run(probr(args));
         assertEquals(0, run.status(), () -> args + ": " + run.err());
@@ -63,7 +63,7 @@ class CommandLineHelpIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"frobnicate", "up now", "bench everything", "replay --from 1 --force",
-            "key site --site shop --enabled flase", "key rotate"})
+            "key site --site shop --enabled flase", "key rotate", "admin-token create --admin"})
     void anUnknownCommandOrArgumentExitsTwoWithTheUsageOnStderr(String args) throws Exception {
         Run run = run(probr(args));
         assertEquals(2, run.status(), () -> args + ": " + run.out() + run.err());
@@ -83,7 +83,7 @@ class CommandLineHelpIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"ingest-api/target/ingest-api.jar", "stream-aggregator/target/stream-aggregator.jar",
-            "clickhouse-sink/target/clickhouse-sink.jar"})
+            "clickhouse-sink/target/clickhouse-sink.jar", "control-api/target/control-api.jar"})
     void everyServiceAnswersHelpAndRefusesArguments(String jar) throws Exception {
         Run help = run(List.of("java", "-jar", jar, "--help"));
         assertEquals(0, help.status(), help.err());

@@ -33,7 +33,7 @@ class ProbrStackIT {
     void aKilledServiceIsReportedRestartedByUpAndEverythingIsStoppedByDown(@TempDir Path home) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("PROBR_HOME", home.toString()));
         for (String port : List.of("PROBR_KAFKA_PORT", "PROBR_KAFKA_CONTROLLER_PORT", "PROBR_CLICKHOUSE_HTTP_PORT",
-                "PROBR_CLICKHOUSE_TCP_PORT", "PROBR_EDGE_PORT", "PROBR_SINK_PORT", "PROBR_AGGREGATOR_PORT")) {
+                "PROBR_CLICKHOUSE_TCP_PORT", "PROBR_EDGE_PORT", "PROBR_SINK_PORT", "PROBR_AGGREGATOR_PORT", "PROBR_API_PORT")) {
             env.put(port, Integer.toString(freePort()));
         }
         try {
@@ -41,6 +41,13 @@ class ProbrStackIT {
             assertEquals(0, up.status(), up.output());
             assertTrue(up.output().contains("aggregator: http://127.0.0.1:" + env.get("PROBR_AGGREGATOR_PORT")
                     + "/metrics"), up.output());
+            String apiUrl = "http://127.0.0.1:" + env.get("PROBR_API_PORT");
+            assertTrue(up.output().contains("api: " + apiUrl), up.output());
+            String token = up.output().lines().filter(l -> l.startsWith("admin token: pa_")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no admin token in " + up.output())).substring(13);
+            assertEquals(200, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(apiUrl + "/v1/sites")).header("Authorization", "Bearer " + token).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode(), "the printed admin token works");
             long kafka = pid(home, "kafka");
             assertTrue(ProcessHandle.of(kafka).orElseThrow().descendants().findAny().isPresent(),
                     "the kafka service runs its broker as a child");
