@@ -7,6 +7,7 @@ COPY local-stack/pom.xml local-stack/
 COPY ingest-api/pom.xml ingest-api/
 COPY stream-aggregator/pom.xml stream-aggregator/
 COPY clickhouse-sink/pom.xml clickhouse-sink/
+COPY control-api/pom.xml control-api/
 COPY pipeline-tests/pom.xml pipeline-tests/
 RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=kafka_2.13 || true
 COPY . .
@@ -42,3 +43,13 @@ USER probr
 EXPOSE 8082
 HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8082/healthz"]
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/clickhouse-sink.jar"]
+
+FROM eclipse-temurin:17-jre AS api
+RUN useradd --system --uid 10001 probr
+WORKDIR /app
+COPY --from=build /src/control-api/target/control-api.jar /app/
+COPY --from=build /src/control-api/target/lib /app/lib
+USER probr
+EXPOSE 8081
+HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8081/healthz"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/control-api.jar"]
