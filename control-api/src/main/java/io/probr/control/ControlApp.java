@@ -1,6 +1,10 @@
 package io.probr.control;
 
 import io.javalin.Javalin;
+import io.probr.control.clickhouse.Analytics;
+import io.probr.control.clickhouse.ClickHouseReader;
+import io.probr.control.clickhouse.Events;
+import io.probr.control.clickhouse.Reports;
 import io.probr.control.config.Keys;
 import io.probr.control.config.Sites;
 import io.probr.control.config.Tokens;
@@ -8,6 +12,7 @@ import io.probr.control.http.ApiServer;
 import io.probr.control.http.Reads;
 import io.probr.schemas.config.ConfigView;
 import io.probr.schemas.config.ConfigWriter;
+import io.probr.schemas.payload.ProbrJson;
 import io.probr.schemas.runtime.ServiceArguments;
 import io.probr.schemas.runtime.TopicSetup;
 import io.probr.schemas.topic.Topic;
@@ -40,8 +45,12 @@ public final class ControlApp implements AutoCloseable {
         }
         writer = new ConfigWriter(config.kafka(), view);
         Clock clock = Clock.systemUTC();
+        ClickHouseReader clickHouse = new ClickHouseReader(config.clickHouseUrl(), config.clickHouseUser(),
+                config.clickHousePassword(), config.queryTimeoutSeconds(), config.maxResultRows(), ProbrJson.newMapper());
+        Reads reads = new Reads(new Events(clickHouse), new Analytics(clickHouse, config.conversionEvents()),
+                new Reports(clickHouse, config.maxReportRows()), clock, config.maxRangeDays());
         server = ApiServer.create(new ApiServer.Dependencies(new Sites(view, writer, clock),
-                new Keys(view, writer, clock), new Tokens(view, writer, clock), new Reads(), view::isLoaded));
+                new Keys(view, writer, clock), new Tokens(view, writer, clock), reads, view::isLoaded));
         server.start(config.host(), config.port());
         log.info("control API listening on {}:{}", config.host(), server.port());
     }

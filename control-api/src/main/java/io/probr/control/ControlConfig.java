@@ -16,6 +16,7 @@ public record ControlConfig(
         String clickHousePassword,
         int queryTimeoutSeconds,
         int maxResultRows,
+        int maxReportRows,
         int maxRangeDays,
         List<String> conversionEvents) {
 
@@ -31,6 +32,7 @@ public record ControlConfig(
                 e.get("PROBR_API_CLICKHOUSE_PASSWORD", e.get("PROBR_CLICKHOUSE_PASSWORD", "")),
                 e.integer("PROBR_API_QUERY_TIMEOUT_SECONDS", 10, 1, 300),
                 e.integer("PROBR_API_MAX_RESULT_ROWS", 100_000, 100, 10_000_000),
+                e.integer("PROBR_API_MAX_REPORT_ROWS", 10_000, 1, 100_000),
                 e.integer("PROBR_API_MAX_RANGE_DAYS", 400, 1, 3660),
                 Arrays.stream(e.get("PROBR_CONVERSION_EVENTS", "purchase").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList());
@@ -41,7 +43,7 @@ public record ControlConfig(
     public String toString() {
         return "ControlConfig[host=" + host + ", port=" + port + ", " + kafka + ", clickHouseUrl=" + clickHouseUrl
                 + ", clickHouseUser=" + clickHouseUser + ", queryTimeoutSeconds=" + queryTimeoutSeconds
-                + ", maxResultRows=" + maxResultRows + ", maxRangeDays=" + maxRangeDays
+                 + ", maxResultRows=" + maxResultRows + ", maxReportRows=" + maxReportRows + ", maxRangeDays=" + maxRangeDays
                 + ", conversionEvents=" + conversionEvents + "]";
     }
 }

@@ -59,6 +59,7 @@ public final class ClickHouseReader {
         url.put("max_execution_time", Integer.toString(maxExecutionSeconds));
         url.put("max_result_rows", Integer.toString(maxResultRows));
         url.put("result_overflow_mode", "throw");
+        url.put("output_format_json_quote_64bit_integers", "0");
         url.put("p_structure", params.structure());
         url.put("p_format", "JSONEachRow");
         url.put("query", query.sql() + "\nFORMAT JSONEachRow");

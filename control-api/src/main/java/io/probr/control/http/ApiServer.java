@@ -9,13 +9,11 @@ import io.probr.control.clickhouse.ClickHouseUnavailableException;
 import io.probr.control.config.Keys;
 import io.probr.control.config.Sites;
 import io.probr.control.config.Tokens;
-import io.probr.schemas.config.AdminToken;
 import io.probr.schemas.config.ConfigConflictException;
 import io.probr.schemas.payload.ProbrJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -129,20 +127,11 @@ public final class ApiServer {
         }
     }
 
-    /** The token that authenticated the request. */
-    static AdminToken caller(Context ctx) {
-        return ctx.attribute(TokenAuth.TOKEN_ATTRIBUTE);
-    }
-
     private static byte[] resource(String path) {
         try (InputStream in = ApiServer.class.getResourceAsStream(path)) {
             return in == null ? "{}".getBytes() : in.readAllBytes();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    static List<String> none() {
-        return List.of();
     }
 }
