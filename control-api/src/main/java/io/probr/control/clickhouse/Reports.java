@@ -76,9 +76,7 @@ public final class Reports {
     }
 
     public Map<String, Object> run(Request request) throws ClickHouseUnavailableException {
-        Params params = request.range().bind(new Params());
-        request.filters().forEach((field, values) -> params.strings("f_" + field, values));
-        List<JsonNode> rows = clickHouse.select(new SqlQuery("report", sql(request)), params);
+        List<JsonNode> rows = clickHouse.select(new SqlQuery("report", sql(request)), params(request));
         boolean truncated = rows.size() > maxRows;
         List<Map<String, Object>> data = new ArrayList<>();
         for (JsonNode row : truncated ? rows.subList(0, maxRows) : rows) {
@@ -94,6 +92,14 @@ public final class Reports {
         answer.put("rows", data);
         answer.put("truncated", truncated);
         return answer;
+    }
+
+    /** The range and every filter's values, in the order of the fields' names. */
+    static Params params(Request request) {
+        Params params = request.range().bind(new Params());
+        request.filters().keySet().stream().sorted()
+                .forEach(field -> params.strings("f_" + field, request.filters().get(field)));
+        return params;
     }
 
     /** The query for a checked request: fragments from the two maps above, and nothing else. */
