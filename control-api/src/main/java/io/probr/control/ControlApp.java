@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.probr.control.clickhouse.Analytics;
 import io.probr.control.clickhouse.ClickHouseReader;
 import io.probr.control.clickhouse.Events;
+import io.probr.control.clickhouse.KeyUsage;
 import io.probr.control.clickhouse.Reports;
 import io.probr.control.config.Keys;
 import io.probr.control.config.Sites;
@@ -50,7 +51,8 @@ public final class ControlApp implements AutoCloseable {
         Reads reads = new Reads(new Events(clickHouse), new Analytics(clickHouse, config.conversionEvents()),
                 new Reports(clickHouse, config.maxReportRows()), clock, config.maxRangeDays());
         server = ApiServer.create(new ApiServer.Dependencies(new Sites(view, writer, clock),
-                new Keys(view, writer, clock), new Tokens(view, writer, clock), reads, view::isLoaded));
+                new Keys(view, writer, clock, new KeyUsage(clickHouse, clock)::lastUsed), new Tokens(view, writer, clock), reads, view::isLoaded,
+                config.failedAuthBurst(), config.failedAuthRefillMs()));
         server.start(config.host(), config.port());
         log.info("control API listening on {}:{}", config.host(), server.port());
     }

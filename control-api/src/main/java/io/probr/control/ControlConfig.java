@@ -18,7 +18,9 @@ public record ControlConfig(
         int maxResultRows,
         int maxReportRows,
         int maxRangeDays,
-        List<String> conversionEvents) {
+        List<String> conversionEvents,
+        int failedAuthBurst,
+        long failedAuthRefillMs) {
 
     public static ControlConfig fromEnv(Map<String, String> env) {
         EnvVars e = new EnvVars(env);
@@ -35,7 +37,9 @@ public record ControlConfig(
                 e.integer("PROBR_API_MAX_REPORT_ROWS", 10_000, 1, 100_000),
                 e.integer("PROBR_API_MAX_RANGE_DAYS", 400, 1, 3660),
                 Arrays.stream(e.get("PROBR_CONVERSION_EVENTS", "purchase").split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList());
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                e.integer("PROBR_API_FAILED_AUTH_BURST", 20, 1, 1_000_000),
+                e.number("PROBR_API_FAILED_AUTH_REFILL_MS", 1000, 1, 3_600_000));
     }
 
     /** The configuration as it may be logged: no password. */
@@ -44,6 +48,7 @@ public record ControlConfig(
         return "ControlConfig[host=" + host + ", port=" + port + ", " + kafka + ", clickHouseUrl=" + clickHouseUrl
                 + ", clickHouseUser=" + clickHouseUser + ", queryTimeoutSeconds=" + queryTimeoutSeconds
                  + ", maxResultRows=" + maxResultRows + ", maxReportRows=" + maxReportRows + ", maxRangeDays=" + maxRangeDays
-                + ", conversionEvents=" + conversionEvents + "]";
+                + ", conversionEvents=" + conversionEvents + ", failedAuthBurst=" + failedAuthBurst
+                + ", failedAuthRefillMs=" + failedAuthRefillMs + "]";
     }
 }

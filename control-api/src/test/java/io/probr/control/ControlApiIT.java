@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import io.probr.control.config.Tokens;
 import io.probr.schemas.config.ConfigView;
 import io.probr.schemas.config.ConfigWriter;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControlApiIT {
     private static final ObjectMapper JSON = ProbrJson.newMapper();
+    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     private final HttpClient http = HttpClient.newHttpClient();
     private ControlApp first;
     private ControlApp second;
@@ -76,6 +82,7 @@ class ControlApiIT {
         Answer created = call(first, "POST", "/v1/sites", admin, "{\"id\":\"" + id + "\",\"name\":\"Shop FR\"}");
         assertEquals(201, created.status, created.body.toString());
         assertEquals(1, created.body.get("version").asLong());
+        assertMatchesDocument("Site", created.body);
         assertEquals(200, awaitStatus(second, "/v1/sites/" + id, 200));
 
         Answer renamed = call(second, "PATCH", "/v1/sites/" + id, admin, "{\"name\":\"Boutique\",\"version\":1}");
@@ -83,6 +90,8 @@ class ControlApiIT {
         Answer stale = call(first, "PATCH", "/v1/sites/" + id, admin, "{\"name\":\"Lost\",\"version\":1}");
         assertEquals(409, stale.status, stale.body.toString());
         assertEquals("conflict", stale.body.get("error").asText());
+        assertMatchesDocument("Error", stale.body);
+        assertMatchesDocument("SiteList", call(first, "GET", "/v1/sites?limit=1", admin, null).body);
         assertEquals("Boutique", call(first, "GET", "/v1/sites/" + id, admin, null).body.get("name").asText());
 
         Answer again = call(first, "POST", "/v1/sites", admin, "{\"id\":\"" + id + "\"}");
@@ -126,6 +135,7 @@ class ControlApiIT {
         Answer created = call(first, "POST", "/v1/keys", admin, "{\"site_id\":\"" + site
                 + "\",\"containers\":[\"GTM-ABC123\"],\"rate_per_second\":50,\"burst\":100,\"label\":\"prod\"}");
         assertEquals(201, created.status, created.body.toString());
+        assertMatchesDocument("KeyWithSecret", created.body);
         String secret = created.body.get("secret").asText();
         String id = created.body.get("id").asText();
         assertTrue(secret.startsWith("pk_live_" + id + "_"), secret);
@@ -133,6 +143,7 @@ class ControlApiIT {
         Answer listed = call(second, "GET", "/v1/keys?site_id=" + site, admin, null);
         assertEquals(200, listed.status);
         assertEquals(1, listed.body.get("data").size());
+        assertMatchesDocument("KeyList", listed.body);
         String listing = listed.body.toString();
         assertFalse(listing.contains(secret.substring(25)), listing);
         assertFalse(listing.contains("sha256"), listing);
@@ -140,6 +151,7 @@ class ControlApiIT {
         Answer rotated = call(first, "POST", "/v1/keys/" + id + "/rotate", admin, "{\"grace_seconds\":60}");
         assertEquals(200, rotated.status, rotated.body.toString());
         assertNotEquals(secret, rotated.body.get("secret").asText());
+        assertMatchesDocument("RotatedKey", rotated.body);
         assertEquals(2, rotated.body.get("secrets").size());
         assertTrue(rotated.body.get("secrets").get(1).get("expires_at").isTextual());
 
@@ -176,6 +188,8 @@ class ControlApiIT {
 
         Answer made = call(first, "POST", "/v1/tokens", admin, "{\"label\":\"temporary\"}");
         assertEquals(201, made.status, made.body.toString());
+        assertMatchesDocument("TokenWithSecret", made.body);
+        assertMatchesDocument("TokenList", call(first, "GET", "/v1/tokens", admin, null).body);
         String token = made.body.get("token").asText();
         assertEquals(200, call(second, "GET", "/v1/tokens", token, null).status);
         Answer rotated = call(second, "POST", "/v1/auth/rotate-key", token, null);
@@ -186,6 +200,53 @@ class ControlApiIT {
         assertEquals(200, awaitStatus(first, "/v1/sites", newToken, 200));
         assertEquals(204, call(first, "DELETE", "/v1/tokens/" + made.body.get("id").asText(), admin, null).status);
         assertEquals(401, awaitStatus(second, "/v1/sites", newToken, 401));
+    }
+
+    @Test
+    void failedTokenChecksFromOneAddressAreAnswered429WithRetryAfter(LocalKafkaBroker broker) throws Exception {
+        try (ControlApp strict = new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP",
+                broker.bootstrapServers(), "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0",
+                "PROBR_API_FAILED_AUTH_BURST", "2", "PROBR_API_FAILED_AUTH_REFILL_MS", "60000")))) {
+            String wrong = "pa_0123456789abcdef_" + "1".repeat(48);
+            assertEquals(401, call(strict, "GET", "/v1/sites", wrong, null).status);
+            assertEquals(401, call(strict, "GET", "/v1/sites", null, null).status);
+            HttpResponse<String> limited = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + strict.port()
+                    + "/v1/sites")).header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(429, limited.statusCode(), "even a good token waits once the address failed too often");
+            assertEquals("60", limited.headers().firstValue("Retry-After").orElse(""));
+            assertEquals("rate_limited", JSON.readTree(limited.body()).get("error").asText());
+            assertEquals(200, call(first, "GET", "/v1/sites", admin, null).status, "other instances keep their own count");
+        }
+    }
+
+    @Test
+    void aWrongMethodIs405AndAnUnknownPathIs404WithoutAToken() throws Exception {
+        Answer wrongMethod = call(first, "PUT", "/v1/sites", admin, "{}");
+        assertEquals(405, wrongMethod.status);
+        assertEquals("method_not_allowed", wrongMethod.body.get("error").asText());
+        assertEquals(404, call(first, "GET", "/v1/nothing-here", null, null).status);
+    }
+
+    @Test
+    void theServedDocumentIsOpenApi31AndNamesEveryRoute() throws Exception {
+        Answer document = call(first, "GET", "/v1/openapi.json", null, null);
+        assertEquals(200, document.status);
+        assertEquals("3.1.0", document.body.get("openapi").asText());
+        for (String route : List.of("get /v1/sites", "post /v1/sites", "get /v1/sites/{id}", "patch /v1/sites/{id}",
+                "delete /v1/sites/{id}", "get /v1/keys", "post /v1/keys", "get /v1/keys/{id}", "delete /v1/keys/{id}",
+                "post /v1/keys/{id}/rotate", "get /v1/tokens", "post /v1/tokens", "delete /v1/tokens/{id}",
+                "post /v1/auth/rotate-key", "get /v1/events", "get /v1/analytics", "get /v1/analytics/realtime",
+                "post /v1/reports")) {
+            String[] parts = route.split(" ");
+            assertTrue(document.body.path("paths").path(parts[1]).has(parts[0]), route + " in the document");
+        }
+    }
+
+    /** A real answer against the served OpenAPI document's schema of that name. */
+    private static void assertMatchesDocument(String schemaName, JsonNode answer) {
+        Set<ValidationMessage> errors = SCHEMAS.getSchema(
+                SchemaLocation.of("classpath:openapi.json#/components/schemas/" + schemaName)).validate(answer);
+        assertEquals(Set.of(), errors, schemaName + ": " + answer);
     }
 
     private int awaitStatus(ControlApp app, String path, int wanted) throws Exception {

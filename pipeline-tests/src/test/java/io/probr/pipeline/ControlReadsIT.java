@@ -55,17 +55,36 @@ class ControlReadsIT {
     private final UUID third = UUID.randomUUID();
     private ControlApp api;
     private String token;
+    private String keyId;
+    private long lastReceivedMs;
 
     @BeforeAll
     void start(LocalKafkaBroker broker, LocalClickHouse clickHouse) throws Exception {
         new MigrationRunner(new ClickHouseHttp(clickHouse.httpUrl(), "default", "")).apply(Migration.bundled());
+        api = new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+                "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0", "PROBR_CLICKHOUSE_URL", clickHouse.httpUrl())));
+        KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), 3, (short) 1);
+        try (ConfigView view = new ConfigView(kafka, "control-reads-it").start();
+             ConfigWriter writer = new ConfigWriter(kafka, view)) {
+            assertTrue(view.awaitLoaded(Duration.ofSeconds(30)));
+            Tokens tokens = new Tokens(view, writer, Clock.systemUTC());
+            token = (String) tokens.create("reader", true).get("token");
+            String admin = (String) tokens.create("writer", false).get("token");
+            String site = "reads-" + UUID.randomUUID().toString().substring(0, 8);
+            assertEquals(201, send(HttpRequest.newBuilder(uri("/v1/sites")).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"id\":\"" + site + "\"}")), admin).statusCode());
+            HttpResponse<String> key = send(HttpRequest.newBuilder(uri("/v1/keys")).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"site_id\":\"" + site + "\"}")), admin);
+            keyId = JSON.readTree(key.body()).get("id").asText();
+        }
         long now = System.currentTimeMillis() - 1_000;
+        lastReceivedMs = now;
         RowBatch rows = new RowBatch();
         PerEventPayload.Ecommerce full = new PerEventPayload.Ecommerce(true, true, true, true);
         PerEventPayload.Ecommerce valueOnly = new PerEventPayload.Ecommerce(true, false, false, false);
-        rows.events().add(new Rows.EventRow(first, container, "purchase", now, now, "k", "s", 2, null, full));
-        rows.events().add(new Rows.EventRow(second, container, "purchase", now - 1, now, "k", "s", 1, null, valueOnly));
-        rows.events().add(new Rows.EventRow(third, container, "page_view", now - 2, now, "k", "s", 1, null, null));
+        rows.events().add(new Rows.EventRow(first, container, "purchase", now, now, keyId, "s", 2, null, full));
+        rows.events().add(new Rows.EventRow(second, container, "purchase", now - 1, now - 5, keyId, "s", 1, null, valueOnly));
+        rows.events().add(new Rows.EventRow(third, container, "page_view", now - 2, now - 5, "k", "s", 1, null, null));
         rows.tagExecutions().add(new Rows.TagExecutionRow(first, 0, container, "purchase", now, "A", "1", "A", TagStatus.SUCCESS, 100L));
         rows.tagExecutions().add(new Rows.TagExecutionRow(first, 1, container, "purchase", now, "B", "2", "B", TagStatus.SUCCESS, 50L));
         rows.tagExecutions().add(new Rows.TagExecutionRow(second, 0, container, "purchase", now - 1, "A", "1", "A", TagStatus.FAILURE, 200L));
@@ -83,14 +102,6 @@ class ControlReadsIT {
         try (ClickHouseWriter writer = new ClickHouseWriter(clickHouse.httpUrl(), "default", "")) {
             writer.write(rows);
             writer.write(rows);
-        }
-        api = new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0", "PROBR_CLICKHOUSE_URL", clickHouse.httpUrl())));
-        KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), 3, (short) 1);
-        try (ConfigView view = new ConfigView(kafka, "control-reads-it").start();
-             ConfigWriter writer = new ConfigWriter(kafka, view)) {
-            assertTrue(view.awaitLoaded(Duration.ofSeconds(30)));
-            token = (String) new Tokens(view, writer, Clock.systemUTC()).create("reader", true).get("token");
         }
     }
 
@@ -134,6 +145,16 @@ class ControlReadsIT {
         JsonNode realtime = get("/v1/analytics/realtime?container_id=" + container);
         assertEquals(13, realtime.get("tags").get(0).get("executions").asLong());
         assertEquals(3, realtime.get("last_closed_window").get("total_events").asLong());
+    }
+
+    @Test
+    void aKeysLastUseComesFromTheStoredEvents() throws Exception {
+        JsonNode key = get("/v1/keys/" + keyId);
+        // the latest received_at_ms among the events posted with the key
+        assertEquals(java.time.Instant.ofEpochMilli(lastReceivedMs).toString(), key.get("last_used_at").asText(),
+                key.toString());
+        JsonNode listed = get("/v1/keys?limit=1000");
+        assertTrue(listed.toString().contains(key.get("last_used_at").asText()), listed.toString());
     }
 
     @Test
@@ -216,7 +237,11 @@ class ControlReadsIT {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        return send(request, token);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String bearer) throws Exception {
+        return http.send(request.header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private URI uri(String path) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Ingest keys: created (the secret shown once, its hash stored), listed (never a secret or hash), revoked,
@@ -32,22 +33,32 @@ public final class Keys {
     private final ConfigView view;
     private final ConfigWriter writer;
     private final Clock clock;
+    private final Function<List<String>, Map<String, String>> lastUsed;
     private final KeyCodec codec = KeyCodec.forIngestKeys();
 
-    public Keys(ConfigView view, ConfigWriter writer, Clock clock) {
+    /** {@code lastUsed}: key ids → when each last posted, for those known (best effort). */
+    public Keys(ConfigView view, ConfigWriter writer, Clock clock, Function<List<String>, Map<String, String>> lastUsed) {
         this.view = view;
         this.writer = writer;
         this.clock = clock;
+        this.lastUsed = lastUsed;
     }
 
-    public List<Map<String, Object>> list(String siteId) {
-        return view.all(ConfigKind.INGEST_KEY, IngestKey.class).stream()
+    /** One page of keys, each with {@code last_used_at}. */
+    public List<Map<String, Object>> list(String siteId, int limit, int offset) {
+        List<Map<String, Object>> page = view.all(ConfigKind.INGEST_KEY, IngestKey.class).stream()
                 .filter(k -> siteId == null || k.siteId().equals(siteId))
+                .skip(offset).limit(limit + 1L)
                 .map(this::describe).toList();
+        Map<String, String> used = lastUsed.apply(page.stream().map(k -> (String) k.get("id")).toList());
+        page.forEach(k -> k.put("last_used_at", used.get((String) k.get("id"))));
+        return page;
     }
 
     public Map<String, Object> get(String id) {
-        return describe(find(id));
+        Map<String, Object> key = describe(find(id));
+        key.put("last_used_at", lastUsed.apply(List.of(id)).get(id));
+        return key;
     }
 
     public Map<String, Object> create(JsonBody body) throws ConfigConflictException, InterruptedException {

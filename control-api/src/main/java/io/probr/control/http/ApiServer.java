@@ -25,14 +25,16 @@ public final class ApiServer {
     static final ObjectMapper JSON = ProbrJson.newMapper().setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
     /** What the routes need; built and owned by the caller. */
-    public record Dependencies(Sites sites, Keys keys, Tokens tokens, Reads reads, BooleanSupplier ready) {
+    public record Dependencies(Sites sites, Keys keys, Tokens tokens, Reads reads, BooleanSupplier ready,
+                               int failedAuthBurst, long failedAuthRefillMs) {
     }
 
     private ApiServer() {
     }
 
     public static Javalin create(Dependencies deps) {
-        TokenAuth auth = new TokenAuth(deps.tokens());
+        TokenAuth auth = new TokenAuth(deps.tokens(), new FailedAuthLimiter(deps.failedAuthBurst(),
+                deps.failedAuthRefillMs(), 100_000, System::nanoTime));
         byte[] openApi = resource("/openapi.json");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -52,6 +54,10 @@ public final class ApiServer {
             tokens(config, deps.tokens());
             deps.reads().routes(config);
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, e));
+            // Javalin's own answers for an unknown path or a wrong method, in the API's error shape
+            config.routes.error(404, ctx -> plainToJson(ctx, new ApiError(ErrorCode.NOT_FOUND, "no such endpoint")));
+            config.routes.error(405, ctx -> plainToJson(ctx, new ApiError(ErrorCode.METHOD_NOT_ALLOWED,
+                    "method " + ctx.method() + " not allowed on " + ctx.path())));
         });
     }
 
@@ -70,7 +76,9 @@ public final class ApiServer {
     private static void keys(JavalinConfig config, Keys keys) {
         config.routes.get("/v1/keys", ctx -> {
             Queries.allowOnly(ctx, java.util.Set.of("site_id", "limit", "offset"));
-            json(ctx, 200, Page.of(ctx).of(keys.list(ctx.queryParam("site_id"))));
+            Page page = Page.of(ctx);
+            json(ctx, 200, page.ofFetched(keys.list(Queries.text(ctx, "site_id", 64).orElse(null), page.limit(),
+                    page.offset())));
         });
         config.routes.post("/v1/keys", ctx -> json(ctx, 201, keys.create(body(ctx, Keys.CREATE_FIELDS))));
         config.routes.get("/v1/keys/{id}", ctx -> json(ctx, 200, keys.get(ctx.pathParam("id"))));
@@ -86,8 +94,10 @@ public final class ApiServer {
             tokens.delete(ctx.pathParam("id"));
             ctx.status(204);
         });
-        config.routes.post("/v1/auth/rotate-key", ctx ->
-                json(ctx, 200, tokens.rotate(ctx.attribute(TokenAuth.TOKEN_ATTRIBUTE))));
+        config.routes.post("/v1/auth/rotate-key", ctx -> {
+            body(ctx, java.util.Set.of()); // takes no fields: refuse any
+            json(ctx, 200, tokens.rotate(ctx.attribute(TokenAuth.TOKEN_ATTRIBUTE)));
+        });
     }
 
     static JsonBody body(Context ctx, java.util.Set<String> fields) {
@@ -96,6 +106,14 @@ public final class ApiServer {
 
     static void json(Context ctx, int status, Object body) throws IOException {
         ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
+    }
+
+    /** Only for answers not already written by the API (those are JSON). */
+    private static void plainToJson(Context ctx, ApiError error) {
+        String type = ctx.res().getContentType();
+        if (type == null || !type.startsWith("application/json")) {
+            error(ctx, error);
+        }
     }
 
     private static void error(Context ctx, Exception error) {
@@ -108,8 +126,14 @@ public final class ApiServer {
             log.warn("{} {}: {}", ctx.method(), ctx.path(), unavailable.getMessage());
             apiError = new ApiError(ErrorCode.UNAVAILABLE, "ClickHouse is unavailable; retry later");
         } else if (error instanceof io.javalin.http.HttpResponseException http) {
-            apiError = new ApiError(http.getStatus() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_REQUEST,
-                    http.getMessage());
+            apiError = new ApiError(switch (http.getStatus()) {
+                case 404 -> ErrorCode.NOT_FOUND;
+                case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+                default -> ErrorCode.INVALID_REQUEST;
+            }, http.getMessage());
+        } else if (error instanceof org.apache.kafka.common.KafkaException kafka) {
+            log.warn("{} {}: configuration write failed: {}", ctx.method(), ctx.path(), kafka.toString());
+            apiError = new ApiError(ErrorCode.UNAVAILABLE, "the configuration store (Kafka) is unavailable; retry later");
         } else {
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), error);
             apiError = new ApiError(ErrorCode.INTERNAL_ERROR, "unexpected server error; retry");
@@ -119,6 +143,9 @@ public final class ApiServer {
         body.put("message", apiError.getMessage());
         if (apiError.field() != null) {
             body.put("field", apiError.field());
+        }
+        if (apiError.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", Long.toString(apiError.retryAfterSeconds()));
         }
         try {
             json(ctx, apiError.code().status(), body);

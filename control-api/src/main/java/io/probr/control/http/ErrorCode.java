@@ -6,6 +6,7 @@ public enum ErrorCode {
     UNAUTHORIZED(401, "unauthorized"),
     FORBIDDEN(403, "forbidden"),
     NOT_FOUND(404, "not_found"),
+    METHOD_NOT_ALLOWED(405, "method_not_allowed"),
     CONFLICT(409, "conflict"),
     RATE_LIMITED(429, "rate_limited"),
     INTERNAL_ERROR(500, "internal_error"),

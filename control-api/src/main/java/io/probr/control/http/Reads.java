@@ -51,6 +51,10 @@ public final class Reads {
         });
         config.routes.get("/v1/analytics", ctx -> {
             Queries.allowOnly(ctx, Set.of("container_id", "period", "start_date", "end_date"));
+            if (ctx.queryParam("period") != null
+                    && (ctx.queryParam("start_date") != null || ctx.queryParam("end_date") != null)) {
+                throw ApiError.invalid("period", "give either period or start_date/end_date, not both");
+            }
             TimeRange range = ctx.queryParam("period") != null
                     ? TimeRange.lastPeriod(ctx.queryParam("period"), clock.instant())
                     : dates(ctx, Duration.ofHours(24));
@@ -102,6 +106,9 @@ public final class Reads {
             if (v.length() > MAX_VALUE_LENGTH) {
                 throw ApiError.invalid(field, "values are at most " + MAX_VALUE_LENGTH + " characters");
             }
+            if (field.equals("filters.status") && !STATUSES.contains(v)) {
+                throw ApiError.invalid(field, "must be among " + STATUSES);
+            }
         }
         return values;
     }
@@ -111,8 +118,8 @@ public final class Reads {
         if (range == null || range.isNull()) {
             return new TimeRange(now.minus(Duration.ofHours(24)), now);
         }
-        if (!range.isObject() || !range.path("start").isTextual()) {
-            throw ApiError.invalid("date_range", "must be {\"start\": ISO instant or date, \"end\": ...}");
+        if (!range.isObject() || !range.path("start").isTextual() || range.size() > (range.has("end") ? 2 : 1)) {
+            throw ApiError.invalid("date_range", "must be {\"start\": ISO instant or date, \"end\": ...} and nothing else");
         }
         Instant start = Queries.instant("date_range.start", range.get("start").textValue(), false);
         Instant end = range.path("end").isTextual()

@@ -1,0 +1,50 @@
+package io.probr.control.http;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Failed token checks per client address: a burst of {@code burst}, then one per {@code refillMs}. Beyond it the
+ * address is answered 429 before any token is looked at, so guessing tokens costs the guesser time. The table
+ * is cleared when it grows past {@code maxAddresses}, so a flood from many addresses cannot grow it forever.
+ */
+final class FailedAuthLimiter {
+    private final int burst;
+    private final long refillNanos;
+    private final int maxAddresses;
+    private final LongSupplier nanoClock;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    private record Bucket(double tokens, long atNanos) {
+    }
+
+    FailedAuthLimiter(int burst, long refillMs, int maxAddresses, LongSupplier nanoClock) {
+        this.burst = burst;
+        this.refillNanos = refillMs * 1_000_000;
+        this.maxAddresses = maxAddresses;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Seconds the address must wait before its next attempt, or 0 when it may try. */
+    long retryAfterSeconds(String address) {
+        Bucket bucket = buckets.get(address);
+        if (bucket == null) {
+            return 0;
+        }
+        double tokens = refilled(bucket, nanoClock.getAsLong());
+        return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) * refillNanos / 1e9));
+    }
+
+    /** Counts a failed check against the address. */
+    void failed(String address) {
+        if (buckets.size() >= maxAddresses) {
+            buckets.clear();
+        }
+        long now = nanoClock.getAsLong();
+        buckets.compute(address, (k, b) -> new Bucket((b == null ? burst : refilled(b, now)) - 1, now));
+    }
+
+    private double refilled(Bucket bucket, long now) {
+        return Math.min(burst, bucket.tokens() + (now - bucket.atNanos()) / (double) refillNanos);
+    }
+}
