@@ -9,6 +9,8 @@ import io.probr.control.clickhouse.Reports;
 import io.probr.control.config.Keys;
 import io.probr.control.config.Sites;
 import io.probr.control.config.Tokens;
+import io.probr.control.config.Triggers;
+import io.probr.control.config.Webhooks;
 import io.probr.control.http.ApiServer;
 import io.probr.control.http.Reads;
 import io.probr.schemas.config.ConfigView;
@@ -51,7 +53,10 @@ public final class ControlApp implements AutoCloseable {
         Reads reads = new Reads(new Events(clickHouse), new Analytics(clickHouse, config.conversionEvents()),
                 new Reports(clickHouse, config.maxReportRows()), clock, config.maxRangeDays());
         server = ApiServer.create(new ApiServer.Dependencies(new Sites(view, writer, clock),
-                new Keys(view, writer, clock, new KeyUsage(clickHouse, clock)::lastUsed), new Tokens(view, writer, clock), reads, view::isLoaded,
+                new Keys(view, writer, clock, new KeyUsage(clickHouse, clock)::lastUsed), new Tokens(view, writer, clock),
+                new Triggers(view, writer, clock),
+                new Webhooks(view, writer, clock, config.webhooks().urls(), config.webhooks().call(clock)), reads,
+                view::isLoaded,
                 config.failedAuthBurst(), config.failedAuthRefillMs()));
         server.start(config.host(), config.port());
         log.info("control API listening on {}:{}", config.host(), server.port());

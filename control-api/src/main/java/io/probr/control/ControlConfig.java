@@ -1,5 +1,6 @@
 package io.probr.control;
 
+import io.probr.schemas.alert.WebhookSettings;
 import io.probr.schemas.runtime.EnvVars;
 import io.probr.schemas.runtime.KafkaSettings;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ public record ControlConfig(
         int maxRangeDays,
         List<String> conversionEvents,
         int failedAuthBurst,
-        long failedAuthRefillMs) {
+        long failedAuthRefillMs,
+        WebhookSettings webhooks) {
 
     public static ControlConfig fromEnv(Map<String, String> env) {
         EnvVars e = new EnvVars(env);
@@ -39,7 +41,8 @@ public record ControlConfig(
                 Arrays.stream(e.get("PROBR_CONVERSION_EVENTS", "purchase").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 e.integer("PROBR_API_FAILED_AUTH_BURST", 20, 1, 1_000_000),
-                e.number("PROBR_API_FAILED_AUTH_REFILL_MS", 1000, 1, 3_600_000));
+                e.number("PROBR_API_FAILED_AUTH_REFILL_MS", 1000, 1, 3_600_000),
+                WebhookSettings.fromEnv(e));
     }
 
     /** The configuration as it may be logged: no password. */
@@ -49,6 +52,6 @@ public record ControlConfig(
                 + ", clickHouseUser=" + clickHouseUser + ", queryTimeoutSeconds=" + queryTimeoutSeconds
                  + ", maxResultRows=" + maxResultRows + ", maxReportRows=" + maxReportRows + ", maxRangeDays=" + maxRangeDays
                 + ", conversionEvents=" + conversionEvents + ", failedAuthBurst=" + failedAuthBurst
-                + ", failedAuthRefillMs=" + failedAuthRefillMs + "]";
+                + ", failedAuthRefillMs=" + failedAuthRefillMs + ", " + webhooks + "]";
     }
 }

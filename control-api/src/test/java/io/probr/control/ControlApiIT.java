@@ -17,6 +17,8 @@ import io.probr.schemas.config.ConfigWriter;
 import io.probr.schemas.payload.ProbrJson;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.SharedKafkaBroker;
+import io.probr.stack.StandardWebhooksVerifier;
+import io.probr.stack.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +60,7 @@ class ControlApiIT {
         env.put("PROBR_API_HOST", "127.0.0.1");
         env.put("PROBR_API_PORT", "0");
         env.put("PROBR_CLICKHOUSE_URL", "http://127.0.0.1:9");
+        env.put("PROBR_WEBHOOK_ALLOW_PRIVATE", "true");
         ControlConfig config = ControlConfig.fromEnv(env);
         first = new ControlApp(config);
         second = new ControlApp(config);
@@ -225,6 +228,71 @@ class ControlApiIT {
         assertEquals(405, wrongMethod.status);
         assertEquals("method_not_allowed", wrongMethod.body.get("error").asText());
         assertEquals(404, call(first, "GET", "/v1/nothing-here", null, null).status);
+    }
+
+    @Test
+    void aWebhookIsCreatedWithItsSecretOnceAndItsTestCallIsSignedAsStandardWebhooksSays() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Answer created = call(first, "POST", "/v1/webhooks", admin, "{\"name\":\"ops\",\"url\":\""
+                    + receiver.url("/hook") + "\",\"headers\":{\"X-Team\":\"ops\"},\"events\":[\"*\"],"
+                    + "\"retry_config\":{\"max_attempts\":5,\"backoff_multiplier\":2,\"max_delay\":1000}}");
+            assertEquals(201, created.status, created.body.toString());
+            String secret = created.body.get("secret").asText();
+            assertTrue(secret.startsWith("whsec_"), secret);
+            String id = created.body.get("id").asText();
+            JsonNode listed = call(first, "GET", "/v1/webhooks", admin, null).body;
+            assertFalse(listed.toString().contains(secret), "the secret is shown once");
+
+            Answer test = call(first, "POST", "/v1/webhooks/" + id + "/test", admin, null);
+            assertEquals(200, test.status, test.body.toString());
+            assertEquals(200, test.body.get("status_code").asInt());
+            assertTrue(test.body.get("success").asBoolean());
+            WebhookReceiver.Request received = receiver.requests().get(0);
+            assertEquals("/hook", received.path());
+            assertEquals("ops", received.headers().get("x-team"));
+            assertEquals(test.body.get("delivery_id").asText(), received.headers().get("webhook-id"));
+            assertEquals("valid", new StandardWebhooksVerifier().verify(secret, Map.of(
+                    "webhook-id", received.headers().get("webhook-id"),
+                    "webhook-timestamp", received.headers().get("webhook-timestamp"),
+                    "webhook-signature", received.headers().get("webhook-signature")), received.body()));
+            assertTrue(new StandardWebhooksVerifier().verify("whsec_" + java.util.Base64.getEncoder()
+                    .encodeToString(new byte[32]), Map.of("webhook-id", received.headers().get("webhook-id"),
+                    "webhook-timestamp", received.headers().get("webhook-timestamp"),
+                    "webhook-signature", received.headers().get("webhook-signature")), received.body())
+                    .startsWith("invalid"), "a wrong secret is refused by the reference library");
+
+            String site = "alerts-" + UUID.randomUUID().toString().substring(0, 8);
+            assertEquals(201, call(first, "POST", "/v1/sites", admin, "{\"id\":\"" + site + "\"}").status);
+            Answer trigger = call(first, "POST", "/v1/triggers", admin, "{\"name\":\"Meta CAPI failing\",\"site_id\":\""
+                    + site + "\",\"container_id\":\"GTM-ABC123\",\"tag\":\"Meta CAPI\",\"conditions\":"
+                    + "{\"failure_rate\":{\"greater_than\":0.5},\"min_executions\":3,\"period\":\"5m\"},"
+                    + "\"actions\":[{\"type\":\"webhook\",\"webhook_id\":\"" + id + "\"}],\"is_active\":true}");
+            assertEquals(201, trigger.status, trigger.body.toString());
+            assertTrue(trigger.body.get("is_active").asBoolean());
+            assertEquals(409, call(first, "DELETE", "/v1/webhooks/" + id, admin, null).status, "used by the trigger");
+            Answer badCondition = call(first, "POST", "/v1/triggers", admin, "{\"name\":\"x\",\"site_id\":\"" + site
+                    + "\",\"conditions\":{\"failure_rate\":{\"greater_than\":1.5}}}");
+            assertEquals(400, badCondition.status);
+            assertEquals("conditions.failure_rate.greater_than", badCondition.body.get("field").asText());
+            Answer twoMetrics = call(first, "POST", "/v1/triggers", admin, "{\"name\":\"x\",\"site_id\":\"" + site
+                    + "\",\"conditions\":{\"timeouts\":{\"at_least\":3},\"tag_missing\":true}}");
+            assertEquals("conditions", twoMetrics.body.get("field").asText());
+            assertEquals(204, call(first, "DELETE", "/v1/triggers/" + trigger.body.get("id").asText(), admin, null).status);
+            assertEquals(204, call(first, "DELETE", "/v1/webhooks/" + id, admin, null).status);
+        }
+    }
+
+    @Test
+    void webhookUrlsToInternalAddressesAreRefusedUnlessAllowed(LocalKafkaBroker broker) throws Exception {
+        try (ControlApp strict = new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP",
+                broker.bootstrapServers(), "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0")))) {
+            for (String url : List.of("http://127.0.0.1:8080/x", "http://169.254.169.254/latest/meta-data",
+                    "http://10.0.0.5/", "http://[::1]/", "file:///etc/passwd", "ftp://example.com/")) {
+                Answer refused = call(strict, "POST", "/v1/webhooks", admin, "{\"name\":\"n\",\"url\":\"" + url + "\"}");
+                assertEquals(400, refused.status, url);
+                assertEquals("url", refused.body.get("field").asText(), url);
+            }
+        }
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.probr.control.clickhouse.ClickHouseUnavailableException;
 import io.probr.control.config.Keys;
 import io.probr.control.config.Sites;
 import io.probr.control.config.Tokens;
+import io.probr.control.config.Triggers;
+import io.probr.control.config.Webhooks;
 import io.probr.schemas.config.ConfigConflictException;
 import io.probr.schemas.payload.ProbrJson;
 import java.io.IOException;
@@ -25,7 +27,8 @@ public final class ApiServer {
     static final ObjectMapper JSON = ProbrJson.newMapper().setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
     /** What the routes need; built and owned by the caller. */
-    public record Dependencies(Sites sites, Keys keys, Tokens tokens, Reads reads, BooleanSupplier ready,
+    public record Dependencies(Sites sites, Keys keys, Tokens tokens, Triggers triggers, Webhooks webhooks, Reads reads,
+                               BooleanSupplier ready,
                                int failedAuthBurst, long failedAuthRefillMs) {
     }
 
@@ -52,6 +55,8 @@ public final class ApiServer {
             sites(config, deps.sites());
             keys(config, deps.keys());
             tokens(config, deps.tokens());
+            triggers(config, deps.triggers());
+            webhooks(config, deps.webhooks());
             deps.reads().routes(config);
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, e));
             // Javalin's own answers for an unknown path or a wrong method, in the API's error shape
@@ -97,6 +102,34 @@ public final class ApiServer {
         config.routes.post("/v1/auth/rotate-key", ctx -> {
             body(ctx, java.util.Set.of()); // takes no fields: refuse any
             json(ctx, 200, tokens.rotate(ctx.attribute(TokenAuth.TOKEN_ATTRIBUTE)));
+        });
+    }
+
+    private static void triggers(JavalinConfig config, Triggers triggers) {
+        config.routes.get("/v1/triggers", ctx -> json(ctx, 200, Page.of(ctx).of(triggers.list())));
+        config.routes.post("/v1/triggers", ctx -> json(ctx, 201, triggers.create(body(ctx, Triggers.CREATE_FIELDS))));
+        config.routes.get("/v1/triggers/{id}", ctx -> json(ctx, 200, triggers.get(ctx.pathParam("id"))));
+        config.routes.patch("/v1/triggers/{id}", ctx ->
+                json(ctx, 200, triggers.update(ctx.pathParam("id"), body(ctx, Triggers.PATCH_FIELDS))));
+        config.routes.delete("/v1/triggers/{id}", ctx -> {
+            triggers.delete(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+    }
+
+    private static void webhooks(JavalinConfig config, Webhooks webhooks) {
+        config.routes.get("/v1/webhooks", ctx -> json(ctx, 200, Page.of(ctx).of(webhooks.list())));
+        config.routes.post("/v1/webhooks", ctx -> json(ctx, 201, webhooks.create(body(ctx, Webhooks.FIELDS))));
+        config.routes.get("/v1/webhooks/{id}", ctx -> json(ctx, 200, webhooks.get(ctx.pathParam("id"))));
+        config.routes.put("/v1/webhooks/{id}", ctx ->
+                json(ctx, 200, webhooks.replace(ctx.pathParam("id"), body(ctx, Webhooks.FIELDS))));
+        config.routes.delete("/v1/webhooks/{id}", ctx -> {
+            webhooks.delete(ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        config.routes.post("/v1/webhooks/{id}/test", ctx -> {
+            body(ctx, java.util.Set.of());
+            json(ctx, 200, webhooks.test(ctx.pathParam("id")));
         });
     }
 

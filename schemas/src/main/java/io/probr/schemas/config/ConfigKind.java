@@ -6,7 +6,9 @@ import java.util.Optional;
 public enum ConfigKind {
     SITE("site", Site.class),
     INGEST_KEY("key", IngestKey.class),
-    ADMIN_TOKEN("token", AdminToken.class);
+    ADMIN_TOKEN("token", AdminToken.class),
+    TRIGGER("trigger", Trigger.class),
+    WEBHOOK("webhook", Webhook.class);
 
     private final String wireName;
     private final Class<? extends ConfigEntity> type;
