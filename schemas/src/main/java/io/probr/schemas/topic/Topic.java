@@ -18,6 +18,8 @@ public enum Topic {
      * own topic, so no warm-up record can reach the pipeline's.
      */
     EDGE_WARMUP("probr.edge-warmup.v1", Map.of("retention.ms", "3600000", "segment.ms", "3600000")),
+    /** Changes of alert incidents (firing, resolved), keyed by incident id; read by the webhook dispatcher. */
+    ALERTS("probr.alerts.v1"),
     /**
      * Sites, ingest keys and admin tokens (hashes only), keyed by {@code kind/id}; a tombstone deletes. One
      * partition, so one offset orders every write; compacted, so it holds the latest of each entity forever.

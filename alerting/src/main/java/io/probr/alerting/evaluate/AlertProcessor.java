@@ -1,0 +1,227 @@
+package io.probr.alerting.evaluate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.probr.alerting.AlertTransition;
+import io.probr.schemas.alert.Condition;
+import io.probr.schemas.config.Trigger;
+import io.probr.schemas.payload.BatchedPayload;
+import io.probr.schemas.payload.ParsedPayload;
+import io.probr.schemas.payload.PayloadValidator;
+import io.probr.schemas.payload.ProbrJson;
+import io.probr.schemas.topic.Topic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each container's recent windows, evaluates the triggers that watch it whenever a window arrives (and on
+ * the wall clock, for silence), and writes one record per change of an incident. The stores and the output
+ * commit together (exactly once), so a restart neither repeats nor loses a change.
+ */
+public final class AlertProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    public static final String HISTORY_STORE = "alert-history";
+    public static final String INCIDENT_STORE = "alert-incidents";
+    private static final Logger log = LoggerFactory.getLogger(AlertProcessor.class);
+    private static final ObjectMapper JSON = ProbrJson.newMapper();
+    private static final char SEPARATOR = '\u0000';
+
+    private final TriggerSource config;
+    private final long tickMs;
+    private final LongSupplier wallClock;
+    private final PayloadValidator validator = new PayloadValidator();
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<String, byte[]> histories;
+    private KeyValueStore<String, byte[]> incidents;
+
+    public AlertProcessor(TriggerSource config, long tickMs, LongSupplier wallClock) {
+        this.config = config;
+        this.tickMs = tickMs;
+        this.wallClock = wallClock;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        histories = context.getStateStore(HISTORY_STORE);
+        incidents = context.getStateStore(INCIDENT_STORE);
+        context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, t -> onWallClock());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (record.key() == null || record.value() == null) {
+            return;
+        }
+        String container = new String(record.key(), StandardCharsets.UTF_8);
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(Topic.WINDOWS.topicName());
+        boolean stream = !Topic.BATCHES.topicName().equals(topic);
+        BatchedPayload window = stream ? window(record.value()) : batch(record.value());
+        if (window == null) {
+            return; // the sink dead-letters what cannot be read; alerting only skips it
+        }
+        ContainerHistory history = history(container).with(WindowSummary.of(window), stream, wallClock.getAsLong());
+        histories.put(container, json(history));
+        for (Trigger trigger : config.all()) {
+            Condition condition = conditionOf(trigger);
+            if (condition != null && condition.metric() != Condition.Metric.NO_EVENTS
+                    && config.watches(trigger, container)) {
+                apply(trigger, condition, container, Evaluator.evaluate(condition, trigger.tag(), history,
+                        history.latestEndMs(), openTags(trigger, container)));
+            }
+        }
+    }
+
+    /** Silence ({@code no_events}) is judged on the wall clock; incidents of deleted triggers are dropped. */
+    private void onWallClock() {
+        long now = wallClock.getAsLong();
+        List<Trigger> silenceTriggers = config.all().stream()
+                .filter(t -> {
+                    Condition c = conditionOf(t);
+                    return c != null && c.metric() == Condition.Metric.NO_EVENTS;
+                }).toList();
+        List<ContainerHistory> all = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = histories.all()) {
+            while (it.hasNext()) {
+                all.add(read(it.next().value, ContainerHistory.class));
+            }
+        }
+        for (ContainerHistory history : all) {
+            for (Trigger trigger : silenceTriggers) {
+                if (config.watches(trigger, history.containerId())) {
+                    Condition condition = conditionOf(trigger);
+                    apply(trigger, condition, history.containerId(),
+                            Evaluator.evaluate(condition, null, history, now, Set.of()));
+                }
+            }
+            if (history.lastSeenMs() < now - ContainerHistory.KEPT_MS) {
+                histories.delete(history.containerId());
+            }
+        }
+        dropIncidentsOfRemovedTriggers();
+    }
+
+    private void apply(Trigger trigger, Condition condition, String container, List<Verdict> verdicts) {
+        for (Verdict verdict : verdicts) {
+            String key = trigger.id() + SEPARATOR + container + SEPARATOR + verdict.tag();
+            byte[] stored = incidents.get(key);
+            if (verdict.state() == Verdict.State.BREACHED && stored == null) {
+                String incidentId = "inc_" + hash(key + SEPARATOR + verdict.windowEndMs());
+                incidents.put(key, json(new Incident(incidentId, verdict.windowEndMs(), verdict.value())));
+                emit(trigger, condition, container, verdict, incidentId, AlertTransition.FIRING);
+            } else if (verdict.state() == Verdict.State.HEALTHY && stored != null) {
+                incidents.delete(key);
+                emit(trigger, condition, container, verdict, read(stored, Incident.class).incidentId(),
+                        AlertTransition.RESOLVED);
+            }
+        }
+    }
+
+    private void emit(Trigger trigger, Condition condition, String container, Verdict verdict, String incidentId,
+                      String status) {
+        AlertTransition transition = new AlertTransition(incidentId + "-" + status, incidentId, "alert." + status, status,
+                trigger.id(), trigger.name(), trigger.siteId(), container,
+                verdict.tag().equals(Evaluator.CONTAINER) ? null : verdict.tag(), condition.metric().wireName(),
+                verdict.value(), condition.threshold(), verdict.windowStartMs(), verdict.windowEndMs(),
+                wallClock.getAsLong(), trigger.actions().stream().map(Trigger.Action::webhookId).toList());
+        log.info("incident {} {}: trigger {} on {}{} ({} = {})", incidentId, status, trigger.id(), container,
+                transition.tag() == null ? "" : " / " + transition.tag(), transition.metric(), verdict.value());
+        context.forward(new Record<>(incidentId.getBytes(StandardCharsets.UTF_8), json(transition),
+                transition.atMs()));
+    }
+
+    private Set<String> openTags(Trigger trigger, String container) {
+        Set<String> tags = new HashSet<>();
+        String prefix = trigger.id() + SEPARATOR + container + SEPARATOR;
+        try (KeyValueIterator<String, byte[]> it = incidents.prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                tags.add(it.next().key.substring(prefix.length()));
+            }
+        }
+        return tags;
+    }
+
+    private void dropIncidentsOfRemovedTriggers() {
+        List<String> orphans = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = incidents.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                String triggerId = entry.key.substring(0, entry.key.indexOf(SEPARATOR));
+                boolean active = config.byId(triggerId).map(Trigger::active)
+                        .orElse(false);
+                if (!active) {
+                    orphans.add(entry.key);
+                }
+            }
+        }
+        orphans.forEach(incidents::delete);
+    }
+
+    private ContainerHistory history(String container) {
+        byte[] stored = histories.get(container);
+        return stored == null ? ContainerHistory.empty(container) : read(stored, ContainerHistory.class);
+    }
+
+    private static Condition conditionOf(Trigger trigger) {
+        try {
+            return trigger.active() ? trigger.condition() : null;
+        } catch (IllegalArgumentException e) {
+            return null; // written by a newer version, or by hand: the API refuses an invalid one
+        }
+    }
+
+    private BatchedPayload window(byte[] value) {
+        try {
+            return JSON.readValue(value, BatchedPayload.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private BatchedPayload batch(byte[] value) {
+        ParsedPayload parsed = validator.parse(value);
+        return parsed instanceof ParsedPayload.Batched batched ? batched.payload() : null;
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T read(byte[] bytes, Class<T> type) {
+        try {
+            return JSON.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable " + type.getSimpleName() + " in the alerting store", e);
+        }
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
