@@ -123,7 +123,13 @@ public final class ConfigView implements AutoCloseable {
             consumer.seekToBeginning(List.of(PARTITION));
             // read_committed: the end offset is the last stable one, so no open transaction holds the load up
             // beyond the writers' transaction timeout.
-            loadTarget = consumer.endOffsets(List.of(PARTITION), Duration.ofSeconds(30)).get(PARTITION);
+            while (loadTarget < 0 && running) {
+                try {
+                    loadTarget = consumer.endOffsets(List.of(PARTITION), Duration.ofSeconds(10)).get(PARTITION);
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    log.warn("{} not readable yet (missing, or Kafka unreachable); retrying", PARTITION.topic());
+                }
+            }
             markProgress(consumer.position(PARTITION));
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));

@@ -1,0 +1,290 @@
+package io.probr.alerting.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.probr.alerting.AlertTransition;
+import io.probr.schemas.alert.BodyTemplate;
+import io.probr.schemas.alert.WebhookCall;
+import io.probr.schemas.config.ConfigKind;
+import io.probr.schemas.config.ConfigView;
+import io.probr.schemas.config.Webhook;
+import io.probr.schemas.payload.ProbrJson;
+import io.probr.schemas.runtime.KafkaSettings;
+import io.probr.schemas.topic.Topic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the changes of incidents to their webhooks. Each webhook has its own lane (one thread), so a slow or
+ * dead receiver delays only its own deliveries. A record's offset is committed once every delivery it caused is
+ * over (succeeded, or failed for good), and every attempt is logged first: a dispatcher killed in between reads
+ * the record again, finds the attempts in the log and carries on from the next one, under the same delivery id.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final ObjectMapper JSON = ProbrJson.newMapper();
+    public static final String GROUP = "probr-alert-dispatcher";
+    private static final int MAX_IN_FLIGHT = 1000;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ConfigView config;
+    private final WebhookCall call;
+    private final DeliveryLog deliveryLog;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final DispatchMetrics metrics;
+    private final PendingOffsets pending = new PendingOffsets();
+    private final Map<String, ExecutorService> lanes = new ConcurrentHashMap<>();
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    public Dispatcher(KafkaSettings kafka, ConfigView config, WebhookCall call, DeliveryLog deliveryLog, Backoff backoff,
+                      Clock clock, DispatchMetrics metrics) {
+        Map<String, Object> settings = kafka.client();
+        settings.put("group.id", GROUP);
+        settings.put("isolation.level", "read_committed");
+        settings.put("enable.auto.commit", "false");
+        settings.put("auto.offset.reset", "earliest");
+        settings.put("max.poll.records", 100);
+        this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.config = config;
+        this.call = call;
+        this.deliveryLog = deliveryLog;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.poller = new Thread(this::poll, "alert-dispatcher");
+    }
+
+    public Dispatcher start() {
+        poller.start();
+        return this;
+    }
+
+    public boolean isRunning() {
+        return running && poller.isAlive();
+    }
+
+    private void poll() {
+        try {
+            consumer.subscribe(List.of(Topic.ALERTS.topicName()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commit();
+                    pending.revoked(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                }
+            });
+            while (running) {
+                if (pending.inFlight() >= MAX_IN_FLIGHT) {
+                    consumer.pause(consumer.assignment());
+                } else {
+                    consumer.resume(consumer.paused());
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    dispatch(record);
+                }
+                commit();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("dispatcher stopped: {}", e.toString(), e);
+        } finally {
+            running = false;
+            commit();
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        AlertTransition transition;
+        try {
+            transition = JSON.readValue(record.value(), AlertTransition.class);
+        } catch (IOException | RuntimeException e) {
+            log.warn("unreadable alert record at {}:{} skipped: {}", partition, record.offset(), e.getMessage());
+            pending.read(partition, record.offset(), 0);
+            return;
+        }
+        try {
+            deliveryLog.execution(transition);
+        } catch (IOException e) {
+            log.warn("incident change {} not logged to ClickHouse: {}", transition.transitionId(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        metrics.incidentChanged(transition.status());
+        List<Webhook> targets = new ArrayList<>();
+        for (String webhookId : transition.webhookIds()) {
+            config.get(ConfigKind.WEBHOOK, webhookId, Webhook.class)
+                    .filter(w -> w.active() && w.wants(transition.event()))
+                    .ifPresent(targets::add);
+        }
+        pending.read(partition, record.offset(), targets.size());
+        for (Webhook webhook : targets) {
+            String deliveryId = "msg_" + hash(transition.transitionId() + "/" + webhook.id());
+            lanes.computeIfAbsent(webhook.id(), id -> Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "webhook-" + id);
+                t.setDaemon(true);
+                return t;
+            })).execute(() -> {
+                try {
+                    deliver(webhook.id(), deliveryId, transition);
+                } finally {
+                    pending.delivered(partition, record.offset());
+                }
+            });
+        }
+    }
+
+    /** Every attempt the webhook's retry configuration allows, from the one after the last logged. */
+    private void deliver(String webhookId, String deliveryId, AlertTransition transition) {
+        DeliveryLog.Progress progress;
+        try {
+            progress = deliveryLog.progress(webhookId, deliveryId);
+        } catch (IOException e) {
+            log.warn("could not read delivery {}'s progress; starting at the first attempt: {}", deliveryId, e.getMessage());
+            progress = new DeliveryLog.Progress(0, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (progress.finished()) {
+            return;
+        }
+        for (int attempt = progress.lastAttempt() + 1; running; attempt++) {
+            Webhook webhook = config.get(ConfigKind.WEBHOOK, webhookId, Webhook.class).orElse(null);
+            if (webhook == null || !webhook.active()) {
+                return; // deleted or paused meanwhile
+            }
+            metrics.pending(+1);
+            long started = clock.millis();
+            WebhookCall.Outcome outcome = call.send(webhook, deliveryId, body(webhook, transition));
+            metrics.pending(-1);
+            boolean last = outcome.succeeded() || !outcome.retryable() || attempt >= webhook.retryConfig().maxAttempts();
+            long delay = last ? 0 : backoff.delayAfter(attempt, webhook.retryConfig(), outcome.retryAfterSeconds());
+            String result = outcome.succeeded() ? "success" : last ? "failed" : "retrying";
+            metrics.attempted(result, outcome.latencyMs());
+            try {
+                deliveryLog.attempt(new DeliveryLog.Attempt(deliveryId, attempt, webhookId, transition, started,
+                        outcome.status(), outcome.error(), outcome.latencyMs(), outcome.bodyPrefix(), result,
+                        last ? 0 : clock.millis() + delay));
+            } catch (IOException e) {
+                log.warn("attempt {} of delivery {} not logged: {}", attempt, deliveryId, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (last) {
+                log.info("delivery {} of {} to {}: {} after {} attempt(s)", deliveryId, transition.event(), webhookId,
+                        result, attempt);
+                return;
+            }
+            try {
+                Thread.sleep(delay); // this webhook's lane only: waiting for its next attempt is the point
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The webhook's template, or the documented JSON body (Standard Webhooks' {type, timestamp, data}). */
+    static String body(Webhook webhook, AlertTransition t) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("event", t.event());
+        values.put("trigger", t.triggerName());
+        values.put("trigger_id", t.triggerId());
+        values.put("container", t.containerId());
+        values.put("tag", t.tag() == null ? "" : t.tag());
+        values.put("metric", t.metric());
+        values.put("value", number(t.value()));
+        values.put("threshold", number(t.threshold()));
+        values.put("window_start", Instant.ofEpochMilli(t.windowStartMs()).toString());
+        values.put("window_end", Instant.ofEpochMilli(t.windowEndMs()).toString());
+        values.put("incident_id", t.incidentId());
+        values.put("status", t.status());
+        if (webhook.body() != null) {
+            return BodyTemplate.render(webhook.body(), values);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("incident_id", t.incidentId());
+        data.put("status", t.status());
+        data.put("trigger", Map.of("id", t.triggerId(), "name", t.triggerName() == null ? "" : t.triggerName()));
+        data.put("site_id", t.siteId());
+        data.put("container_id", t.containerId());
+        data.put("tag", t.tag());
+        data.put("metric", t.metric());
+        data.put("value", t.value());
+        data.put("threshold", t.threshold());
+        data.put("window", Map.of("start", values.get("window_start"), "end", values.get("window_end")));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", t.event());
+        body.put("timestamp", Instant.ofEpochMilli(t.atMs()).toString());
+        body.put("data", data);
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(Math.round(value * 10_000) / 10_000.0);
+    }
+
+    private void commit() {
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = pending.toCommit();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+            pending.committed(offsets);
+        } catch (RuntimeException e) {
+            log.warn("offsets not committed (read again later): {}", e.toString());
+        }
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        poller.join(5000);
+        lanes.values().forEach(ExecutorService::shutdownNow);
+    }
+}
