@@ -8,6 +8,7 @@ COPY ingest-api/pom.xml ingest-api/
 COPY stream-aggregator/pom.xml stream-aggregator/
 COPY clickhouse-sink/pom.xml clickhouse-sink/
 COPY control-api/pom.xml control-api/
+COPY alerting/pom.xml alerting/
 COPY pipeline-tests/pom.xml pipeline-tests/
 RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=kafka_2.13 || true
 COPY . .
@@ -53,3 +54,14 @@ USER probr
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8081/healthz"]
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/control-api.jar"]
+
+FROM eclipse-temurin:17-jre AS alerting
+RUN useradd --system --uid 10001 probr && mkdir -p /var/lib/probr && chown probr /var/lib/probr
+WORKDIR /app
+COPY --from=build /src/alerting/target/alerting.jar /app/
+COPY --from=build /src/alerting/target/lib /app/lib
+USER probr
+ENV PROBR_ALERTING_STATE_DIR=/var/lib/probr/alerting
+EXPOSE 8084
+HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8084/healthz"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/alerting.jar"]

@@ -1,6 +1,7 @@
 package io.probr.control;
 
 import io.javalin.Javalin;
+import io.probr.control.clickhouse.AlertHistory;
 import io.probr.control.clickhouse.Analytics;
 import io.probr.control.clickhouse.ClickHouseReader;
 import io.probr.control.clickhouse.Events;
@@ -51,7 +52,8 @@ public final class ControlApp implements AutoCloseable {
         ClickHouseReader clickHouse = new ClickHouseReader(config.clickHouseUrl(), config.clickHouseUser(),
                 config.clickHousePassword(), config.queryTimeoutSeconds(), config.maxResultRows(), ProbrJson.newMapper());
         Reads reads = new Reads(new Events(clickHouse), new Analytics(clickHouse, config.conversionEvents()),
-                new Reports(clickHouse, config.maxReportRows()), clock, config.maxRangeDays());
+                new Reports(clickHouse, config.maxReportRows()), new AlertHistory(clickHouse), clock,
+                config.maxRangeDays());
         server = ApiServer.create(new ApiServer.Dependencies(new Sites(view, writer, clock),
                 new Keys(view, writer, clock, new KeyUsage(clickHouse, clock)::lastUsed), new Tokens(view, writer, clock),
                 new Triggers(view, writer, clock),

@@ -160,6 +160,34 @@ class AlertingIT {
                 "SELECT count() FROM probr.alert_executions FINAL WHERE container_id = '" + container + "'").strip()
                 .equals("2"));
         assertEquals(2, receiver.requests().size(), "one delivery per change");
+
+        // the history, through the control API
+        try (io.probr.control.ControlApp api = new io.probr.control.ControlApp(io.probr.control.ControlConfig.fromEnv(
+                Map.of("PROBR_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "PROBR_API_HOST", "127.0.0.1",
+                        "PROBR_API_PORT", "0", "PROBR_CLICKHOUSE_URL", env.get("PROBR_CLICKHOUSE_URL"))))) {
+            String token = (String) new io.probr.control.config.Tokens(view, writer, java.time.Clock.systemUTC())
+                    .create("alerting-it", true).get("token");
+            String triggerId = JSON.readTree(firing.body()).get("data").get("trigger").get("id").asText();
+            JsonNode executions = apiGet(api, token, "/v1/executions?trigger_id=" + triggerId);
+            assertEquals(2, executions.get("data").size(), executions.toString());
+            assertEquals("resolved", executions.get("data").get(0).get("status").asText());
+            assertEquals("firing", executions.get("data").get(1).get("status").asText());
+            assertEquals(1, apiGet(api, token, "/v1/executions?status=firing&trigger_id=" + triggerId).get("data").size());
+            JsonNode logs = apiGet(api, token, "/v1/webhooks/" + webhook.id() + "/logs");
+            assertEquals(2, logs.get("data").size(), logs.toString());
+            assertEquals("success", logs.get("data").get(0).get("status").asText());
+            assertEquals(200, logs.get("data").get(0).get("status_code").asInt());
+            assertEquals(firing.headers().get("webhook-id"), logs.get("data").get(1).get("delivery_id").asText());
+        }
+    }
+
+    private static JsonNode apiGet(io.probr.control.ControlApp api, String token, String path) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.port() + path))
+                        .header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return JSON.readTree(response.body());
     }
 
     @Test

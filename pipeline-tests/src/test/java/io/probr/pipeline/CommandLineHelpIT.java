@@ -83,7 +83,7 @@ class CommandLineHelpIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"ingest-api/target/ingest-api.jar", "stream-aggregator/target/stream-aggregator.jar",
-            "clickhouse-sink/target/clickhouse-sink.jar", "control-api/target/control-api.jar"})
+            "clickhouse-sink/target/clickhouse-sink.jar", "control-api/target/control-api.jar", "alerting/target/alerting.jar"})
     void everyServiceAnswersHelpAndRefusesArguments(String jar) throws Exception {
         Run help = run(List.of("java", "-jar", jar, "--help"));
         assertEquals(0, help.status(), help.err());

@@ -33,7 +33,7 @@ class ProbrStackIT {
     void aKilledServiceIsReportedRestartedByUpAndEverythingIsStoppedByDown(@TempDir Path home) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("PROBR_HOME", home.toString()));
         for (String port : List.of("PROBR_KAFKA_PORT", "PROBR_KAFKA_CONTROLLER_PORT", "PROBR_CLICKHOUSE_HTTP_PORT",
-                "PROBR_CLICKHOUSE_TCP_PORT", "PROBR_EDGE_PORT", "PROBR_SINK_PORT", "PROBR_AGGREGATOR_PORT", "PROBR_API_PORT")) {
+                "PROBR_CLICKHOUSE_TCP_PORT", "PROBR_EDGE_PORT", "PROBR_SINK_PORT", "PROBR_AGGREGATOR_PORT", "PROBR_API_PORT", "PROBR_ALERTING_PORT")) {
             env.put(port, Integer.toString(freePort()));
         }
         try {
@@ -43,6 +43,8 @@ class ProbrStackIT {
                     + "/metrics"), up.output());
             String apiUrl = "http://127.0.0.1:" + env.get("PROBR_API_PORT");
             assertTrue(up.output().contains("api: " + apiUrl), up.output());
+            assertTrue(up.output().contains("alerting: http://127.0.0.1:" + env.get("PROBR_ALERTING_PORT") + "/metrics"),
+                    up.output());
             String token = up.output().lines().filter(l -> l.startsWith("admin token: pa_")).findFirst()
                     .orElseThrow(() -> new AssertionError("no admin token in " + up.output())).substring(13);
             assertEquals(200, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(

@@ -3,6 +3,7 @@ package io.probr.control.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.probr.control.clickhouse.AlertHistory;
 import io.probr.control.clickhouse.Analytics;
 import io.probr.control.clickhouse.Events;
 import io.probr.control.clickhouse.Reports;
@@ -25,13 +26,16 @@ public final class Reads {
     private final Events events;
     private final Analytics analytics;
     private final Reports reports;
+    private final AlertHistory alerts;
     private final Clock clock;
     private final int maxRangeDays;
 
-    public Reads(Events events, Analytics analytics, Reports reports, Clock clock, int maxRangeDays) {
+    public Reads(Events events, Analytics analytics, Reports reports, AlertHistory alerts, Clock clock,
+                 int maxRangeDays) {
         this.events = events;
         this.analytics = analytics;
         this.reports = reports;
+        this.alerts = alerts;
         this.clock = clock;
         this.maxRangeDays = maxRangeDays;
     }
@@ -67,6 +71,20 @@ public final class Reads {
                     new TimeRange(now.minus(Duration.ofMinutes(5)), now)));
         });
         config.routes.post("/v1/reports", ctx -> ApiServer.json(ctx, 200, reports.run(reportRequest(ctx))));
+        config.routes.get("/v1/executions", ctx -> {
+            Queries.allowOnly(ctx, Set.of("trigger_id", "status", "start_date", "end_date", "limit", "offset"));
+            Page page = Page.of(ctx);
+            String status = oneOf(ctx, "status", Set.of("firing", "resolved"));
+            ApiServer.json(ctx, 200, page.ofFetched(alerts.executions(text(ctx, "trigger_id"), status,
+                    dates(ctx, Duration.ofDays(7)), page.limit(), page.offset())));
+        });
+        config.routes.get("/v1/webhooks/{id}/logs", ctx -> {
+            Queries.allowOnly(ctx, Set.of("status", "start_date", "end_date", "limit", "offset"));
+            Page page = Page.of(ctx);
+            String status = oneOf(ctx, "status", Set.of("success", "retrying", "failed"));
+            ApiServer.json(ctx, 200, page.ofFetched(alerts.deliveries(ctx.pathParam("id"), status,
+                    dates(ctx, Duration.ofDays(7)), page.limit(), page.offset())));
+        });
     }
 
     private Reports.Request reportRequest(Context ctx) {
@@ -133,6 +151,14 @@ public final class Reads {
         Instant start = Queries.text(ctx, "start_date", 40).map(v -> Queries.instant("start_date", v, false))
                 .orElse(end.minus(fallback));
         return TimeRange.of("start_date", start, end, maxRangeDays);
+    }
+
+    private static String oneOf(Context ctx, String name, Set<String> allowed) {
+        String value = Queries.text(ctx, name, 16).orElse("");
+        if (!value.isEmpty() && !allowed.contains(value)) {
+            throw ApiError.invalid(name, "must be one of " + allowed);
+        }
+        return value;
     }
 
     private static String text(Context ctx, String name) {
