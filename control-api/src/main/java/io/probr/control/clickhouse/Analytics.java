@@ -36,10 +36,19 @@ public final class Analytics {
         answer.put("start", range.start().toString());
         answer.put("end", range.end().toString());
         answer.put("tags", tags(clickHouse.select(TAGS, params), clickHouse.select(BATCH_TAGS, params)));
-        answer.put("events", clickHouse.select(EVENTS, params).stream().map(row -> Map.of(
-                "event_name", row.get("event_name").asText(), "count", row.get("events").asLong())).toList());
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (JsonNode row : clickHouse.select(EVENTS, params)) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("event_name", row.get("event_name").asText());
+            event.put("count", row.get("events").asLong());
+            events.add(event);
+        }
+        answer.put("events", events);
         JsonNode coverage = clickHouse.select(COVERAGE, params).get(0);
-        answer.put("conversions", Map.of("events", conversionEvents, "count", coverage.get("conversions").asLong()));
+        Map<String, Object> conversions = new LinkedHashMap<>();
+        conversions.put("events", conversionEvents);
+        conversions.put("count", coverage.get("conversions").asLong());
+        answer.put("conversions", conversions);
         answer.put("user_data", shares(coverage, "user_data_events", "email", "phone", "address"));
         answer.put("ecommerce", shares(coverage, "ecommerce_events", "value", "currency", "transaction_id", "items"));
         answer.put("total_events", coverage.get("events").asLong());
@@ -51,10 +60,14 @@ public final class Analytics {
             throws ClickHouseUnavailableException {
         Map<String, Object> answer = over(containerId, lastFiveMinutes);
         List<JsonNode> window = clickHouse.select(LAST_WINDOW, new Params().string("container_id", containerId));
-        answer.put("last_closed_window", window.isEmpty() ? null : Map.of(
-                "window_start", java.time.Instant.ofEpochMilli(window.get(0).get("window_start_ms").asLong()).toString(),
-                "window_end", java.time.Instant.ofEpochMilli(window.get(0).get("window_end_ms").asLong()).toString(),
-                "total_events", window.get(0).get("total_events").asLong()));
+        Map<String, Object> last = null;
+        if (!window.isEmpty()) {
+            last = new LinkedHashMap<>();
+            last.put("window_start", java.time.Instant.ofEpochMilli(window.get(0).get("window_start_ms").asLong()).toString());
+            last.put("window_end", java.time.Instant.ofEpochMilli(window.get(0).get("window_end_ms").asLong()).toString());
+            last.put("total_events", window.get(0).get("total_events").asLong());
+        }
+        answer.put("last_closed_window", last);
         return answer;
     }
 
@@ -85,7 +98,10 @@ public final class Analytics {
         out.put("events", total);
         for (String field : fields) {
             long count = row.get(field).asLong();
-            out.put(field, Map.of("count", count, "share", total == 0 ? 0.0 : round(count / (double) total)));
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("count", count);
+            figures.put("share", total == 0 ? 0.0 : round(count / (double) total));
+            out.put(field, figures);
         }
         return out;
     }

@@ -207,9 +207,11 @@ public final class Webhooks {
         out.put("headers", webhook.headers());
         out.put("events", webhook.events());
         out.put("is_active", webhook.active());
-        out.put("retry_config", Map.of("max_attempts", webhook.retryConfig().maxAttempts(),
-                "backoff_multiplier", webhook.retryConfig().backoffMultiplier(),
-                "max_delay", webhook.retryConfig().maxDelay()));
+        Map<String, Object> retry = new LinkedHashMap<>();
+        retry.put("max_attempts", webhook.retryConfig().maxAttempts());
+        retry.put("backoff_multiplier", webhook.retryConfig().backoffMultiplier());
+        retry.put("max_delay", webhook.retryConfig().maxDelay());
+        out.put("retry_config", retry);
         out.put("body", webhook.body());
         out.put("created_at", webhook.createdAt());
         out.put("updated_at", webhook.updatedAt());
