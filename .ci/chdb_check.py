@@ -99,28 +99,49 @@ for name in (resources / "queries/index.txt").read_text().split():
     print(f"query {name}: ok, {len(rows)} row(s): {rows[0]}")
 
 # The control API's queries read their values from a one-row table p (an external table over HTTP): here a
-# Memory table with the structure the query's "-- params:" line gives, filled with "match everything" values.
+# Memory table with the structure the query's "-- params:" line gives. Each runs twice: with every filter empty
+# (its "-- if x" lines left out, as SqlQuery does) and with every filter given (all lines kept).
+import re
+
 api = root / "control-api/src/main/resources/clickhouse/api"
 report = root / "control-api/src/test/resources/clickhouse/report-all.sql"
+condition = re.compile(r"\s*--\s*if\s+([a-z_|]+)")
+
+
+def lines_for(sql, present):
+    kept = []
+    for line in sql.splitlines():
+        groups = condition.findall(line)
+        if all(any(name in present for name in group.split("|")) for group in groups):
+            kept.append(condition.split(line)[0] if groups else line)
+    return "\n".join(kept)
+
+
 for path in sorted(api.glob("*.sql")) + [report]:
     sql = path.read_text()
     structure = sql.splitlines()[0].removeprefix("-- params:").strip()
     columns = [c.strip().split(" ", 1) for c in structure.split(",")]
-    values = []
-    for name, type_ in columns:
-        if type_.startswith("Array"):
-            values.append("['GTM-CHDB', 'purchase', 'GA4', 'success', '0190d6a4-0000-7000-8000-000000000001']")
-        elif type_ == "String":
-            values.append("''")
-        else:
-            values.append("4102444800000" if name == "end_ms" else "0")
-    query("DROP TABLE IF EXISTS p", "drop p")
-    query(f"CREATE TABLE p ({structure}) ENGINE = Memory", f"params of {path.name}")
-    query(f"INSERT INTO p VALUES ({', '.join(values)})", f"params of {path.name}")
-    if path.name == "events_page.sql":
-        sql += "\nLIMIT 0, 101"
-    rows = query(sql, f"API query {path.name}").strip().splitlines()
-    print(f"API query {path.name}: ok, {len(rows)} row(s)")
+    for filled in (False, True):
+        values, present = [], set()
+        for name, type_ in columns:
+            if type_.startswith("Array"):
+                values.append("['GTM-CHDB', 'purchase', 'GA4', 'success', '0190d6a4-0000-7000-8000-000000000001']")
+                present.add(name)
+            elif type_ == "String":
+                values.append("'GTM-CHDB'" if filled else "''")
+                if filled:
+                    present.add(name)
+            else:
+                values.append("4102444800000" if name == "end_ms" else "0")
+                present.add(name)
+        query("DROP TABLE IF EXISTS p", "drop p")
+        query(f"CREATE TABLE p ({structure}) ENGINE = Memory", f"params of {path.name}")
+        query(f"INSERT INTO p VALUES ({', '.join(values)})", f"params of {path.name}")
+        text = lines_for(sql, present)
+        if path.name in ("events_page.sql", "executions.sql", "webhook_logs.sql"):
+            text += "\nLIMIT 0, 101"
+        rows = query(text, f"API query {path.name}").strip().splitlines()
+        print(f"API query {path.name} ({'filters given' if filled else 'no filters'}): ok, {len(rows)} row(s)")
 
 # The RowBinary the sink writes (kept by RowBinaryGoldenTest, loaded on 18.16 by ClickHouseWriterIT) must load
 # on the current engine as the same rows.

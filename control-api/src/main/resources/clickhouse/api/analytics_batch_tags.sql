@@ -12,7 +12,7 @@ SELECT
     sum(count) AS timed_count
 FROM probr.tag_windows FINAL
 WHERE source = 'tag_batch'
-  AND ((SELECT container_id FROM p) = '' OR container_id = (SELECT container_id FROM p))
+  AND container_id = (SELECT container_id FROM p)  -- if container_id
   AND window_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
   AND window_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
   AND window_start_ms >= (SELECT start_ms FROM p)

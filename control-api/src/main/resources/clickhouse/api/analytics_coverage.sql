@@ -26,8 +26,8 @@ FROM
         toUInt64(sum(has_ecommerce AND has_transaction_id)) AS c_transaction_id,
         toUInt64(sum(has_ecommerce AND has_items)) AS c_items
     FROM probr.events FINAL
-    WHERE ((SELECT container_id FROM p) = '' OR container_id = (SELECT container_id FROM p))
-      AND event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
+    WHERE event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
+      AND container_id = (SELECT container_id FROM p)  -- if container_id
       AND event_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
       AND timestamp_ms >= (SELECT start_ms FROM p)
       AND timestamp_ms < (SELECT end_ms FROM p)
@@ -46,7 +46,7 @@ FROM
         toUInt64(sum(ecommerce_items)) AS c_items
     FROM probr.windows FINAL
     WHERE source = 'tag_batch'
-      AND ((SELECT container_id FROM p) = '' OR container_id = (SELECT container_id FROM p))
+      AND container_id = (SELECT container_id FROM p)  -- if container_id
       AND window_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
       AND window_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
       AND window_start_ms >= (SELECT start_ms FROM p)

@@ -5,8 +5,8 @@ FROM
 (
     SELECT event_name, count() AS n
     FROM probr.events FINAL
-    WHERE ((SELECT container_id FROM p) = '' OR container_id = (SELECT container_id FROM p))
-      AND event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
+    WHERE event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
+      AND container_id = (SELECT container_id FROM p)  -- if container_id
       AND event_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
       AND timestamp_ms >= (SELECT start_ms FROM p)
       AND timestamp_ms < (SELECT end_ms FROM p)
@@ -16,7 +16,7 @@ FROM
     FROM probr.windows FINAL
     ARRAY JOIN event_counts
     WHERE source = 'tag_batch'
-      AND ((SELECT container_id FROM p) = '' OR container_id = (SELECT container_id FROM p))
+      AND container_id = (SELECT container_id FROM p)  -- if container_id
       AND window_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
       AND window_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
       AND window_start_ms >= (SELECT start_ms FROM p)

@@ -12,8 +12,8 @@ SELECT
     count(execution_ms) AS timed_count,
     quantileExact(0.95)(execution_ms) AS p95_execution_ms
 FROM probr.tag_executions FINAL
-WHERE ((SELECT container_id FROM p) = '' OR container_id = (SELECT container_id FROM p))
-  AND event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
+WHERE event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
+  AND container_id = (SELECT container_id FROM p)  -- if container_id
   AND event_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
   AND timestamp_ms >= (SELECT start_ms FROM p)
   AND timestamp_ms < (SELECT end_ms FROM p)

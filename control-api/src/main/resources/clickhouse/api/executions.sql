@@ -3,10 +3,10 @@
 SELECT transition_id, incident_id, trigger_id, trigger_name, site_id, container_id, tag, toString(status) AS status_name,
        metric, value, threshold, window_start_ms, window_end_ms, at_ms
 FROM probr.alert_executions FINAL
-WHERE ((SELECT trigger_id FROM p) = '' OR trigger_id = (SELECT trigger_id FROM p))
-  AND ((SELECT status FROM p) = '' OR toString(status) = (SELECT status FROM p))
-  AND at_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
+WHERE at_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
   AND at_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
   AND at_ms >= (SELECT start_ms FROM p)
   AND at_ms < (SELECT end_ms FROM p)
+  AND trigger_id = (SELECT trigger_id FROM p)  -- if trigger_id
+  AND toString(status) = (SELECT status FROM p)  -- if status
 ORDER BY at_ms DESC, transition_id DESC

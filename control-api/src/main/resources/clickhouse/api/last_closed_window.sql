@@ -3,6 +3,6 @@
 SELECT container_id, window_start_ms, window_end_ms, total_events
 FROM probr.windows FINAL
 WHERE source = 'stream' AND window_part = 'final'
-  AND ((SELECT container_id FROM p) = '' OR container_id = (SELECT container_id FROM p))
+  AND container_id = (SELECT container_id FROM p)  -- if container_id
 ORDER BY window_start_ms DESC, container_id
 LIMIT 1

@@ -4,7 +4,7 @@ SELECT delivery_id, attempt, transition_id, incident_id, trigger_id, event, star
        latency_ms, response_body, toString(outcome) AS outcome_name, next_attempt_at_ms
 FROM probr.webhook_deliveries FINAL
 WHERE webhook_id = (SELECT webhook_id FROM p)
-  AND ((SELECT outcome FROM p) = '' OR toString(outcome) = (SELECT outcome FROM p))
+  AND toString(outcome) = (SELECT outcome FROM p)  -- if outcome
   AND started_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
   AND started_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
   AND started_at_ms >= (SELECT start_ms FROM p)

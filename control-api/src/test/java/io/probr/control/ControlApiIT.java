@@ -237,15 +237,18 @@ class ControlApiIT {
                     + receiver.url("/hook") + "\",\"headers\":{\"X-Team\":\"ops\"},\"events\":[\"*\"],"
                     + "\"retry_config\":{\"max_attempts\":5,\"backoff_multiplier\":2,\"max_delay\":1000}}");
             assertEquals(201, created.status, created.body.toString());
+            assertMatchesDocument("WebhookWithSecret", created.body);
             String secret = created.body.get("secret").asText();
             assertTrue(secret.startsWith("whsec_"), secret);
             String id = created.body.get("id").asText();
             JsonNode listed = call(first, "GET", "/v1/webhooks", admin, null).body;
             assertFalse(listed.toString().contains(secret), "the secret is shown once");
+            assertMatchesDocument("WebhookList", listed);
 
             Answer test = call(first, "POST", "/v1/webhooks/" + id + "/test", admin, null);
             assertEquals(200, test.status, test.body.toString());
             assertEquals(200, test.body.get("status_code").asInt());
+            assertMatchesDocument("WebhookTestResult", test.body);
             assertTrue(test.body.get("success").asBoolean());
             WebhookReceiver.Request received = receiver.requests().get(0);
             assertEquals("/hook", received.path());
@@ -269,6 +272,8 @@ class ControlApiIT {
                     + "\"actions\":[{\"type\":\"webhook\",\"webhook_id\":\"" + id + "\"}],\"is_active\":true}");
             assertEquals(201, trigger.status, trigger.body.toString());
             assertTrue(trigger.body.get("is_active").asBoolean());
+            assertMatchesDocument("Trigger", trigger.body);
+            assertMatchesDocument("TriggerList", call(first, "GET", "/v1/triggers", admin, null).body);
             assertEquals(409, call(first, "DELETE", "/v1/webhooks/" + id, admin, null).status, "used by the trigger");
             Answer badCondition = call(first, "POST", "/v1/triggers", admin, "{\"name\":\"x\",\"site_id\":\"" + site
                     + "\",\"conditions\":{\"failure_rate\":{\"greater_than\":1.5}}}");
@@ -304,7 +309,10 @@ class ControlApiIT {
                 "delete /v1/sites/{id}", "get /v1/keys", "post /v1/keys", "get /v1/keys/{id}", "delete /v1/keys/{id}",
                 "post /v1/keys/{id}/rotate", "get /v1/tokens", "post /v1/tokens", "delete /v1/tokens/{id}",
                 "post /v1/auth/rotate-key", "get /v1/events", "get /v1/analytics", "get /v1/analytics/realtime",
-                "post /v1/reports")) {
+                "post /v1/reports", "get /v1/triggers", "post /v1/triggers", "get /v1/triggers/{id}",
+                "patch /v1/triggers/{id}", "delete /v1/triggers/{id}", "get /v1/webhooks", "post /v1/webhooks",
+                "get /v1/webhooks/{id}", "put /v1/webhooks/{id}", "delete /v1/webhooks/{id}",
+                "post /v1/webhooks/{id}/test", "get /v1/webhooks/{id}/logs", "get /v1/executions")) {
             String[] parts = route.split(" ");
             assertTrue(document.body.path("paths").path(parts[1]).has(parts[0]), route + " in the document");
         }

@@ -170,15 +170,24 @@ class AlertingIT {
             String triggerId = JSON.readTree(firing.body()).get("data").get("trigger").get("id").asText();
             JsonNode executions = apiGet(api, token, "/v1/executions?trigger_id=" + triggerId);
             assertEquals(2, executions.get("data").size(), executions.toString());
+            assertMatchesDocument("ExecutionList", executions);
             assertEquals("resolved", executions.get("data").get(0).get("status").asText());
             assertEquals("firing", executions.get("data").get(1).get("status").asText());
             assertEquals(1, apiGet(api, token, "/v1/executions?status=firing&trigger_id=" + triggerId).get("data").size());
             JsonNode logs = apiGet(api, token, "/v1/webhooks/" + webhook.id() + "/logs");
             assertEquals(2, logs.get("data").size(), logs.toString());
+            assertMatchesDocument("DeliveryList", logs);
             assertEquals("success", logs.get("data").get(0).get("status").asText());
             assertEquals(200, logs.get("data").get(0).get("status_code").asInt());
             assertEquals(firing.headers().get("webhook-id"), logs.get("data").get(1).get("delivery_id").asText());
         }
+    }
+
+    /** A real answer against the control API's OpenAPI document (in its jar). */
+    private static void assertMatchesDocument(String schemaName, JsonNode answer) {
+        assertEquals(java.util.Set.of(), com.networknt.schema.JsonSchemaFactory.getInstance(
+                com.networknt.schema.SpecVersion.VersionFlag.V202012).getSchema(com.networknt.schema.SchemaLocation.of(
+                "classpath:openapi.json#/components/schemas/" + schemaName)).validate(answer), schemaName);
     }
 
     private static JsonNode apiGet(io.probr.control.ControlApp api, String token, String path) throws Exception {

@@ -62,7 +62,7 @@ public final class ClickHouseReader {
         url.put("output_format_json_quote_64bit_integers", "0");
         url.put("p_structure", params.structure());
         url.put("p_format", "JSONEachRow");
-        url.put("query", query.sql() + "\nFORMAT JSONEachRow");
+        url.put("query", query.sqlFor(params.present()) + "\nFORMAT JSONEachRow");
         String queryString = url.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

@@ -33,6 +33,18 @@ public final class Params {
         return this;
     }
 
+    /** The parameters that have a value: numbers always, strings and lists when not empty. */
+    public java.util.Set<String> present() {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        values.forEach((name, value) -> {
+            boolean empty = value instanceof String s ? s.isEmpty() : value instanceof List<?> l && l.isEmpty();
+            if (!empty) {
+                present.add(name);
+            }
+        });
+        return present;
+    }
+
     /** The {@code p_structure} ClickHouse reads the row with. */
     public String structure() {
         if (types.isEmpty()) {
