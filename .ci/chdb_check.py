@@ -124,8 +124,11 @@ for path in sorted(api.glob("*.sql")) + [report]:
     for filled in (False, True):
         values, present = [], set()
         for name, type_ in columns:
-            if type_.startswith("Array"):
-                values.append("['GTM-CHDB', 'purchase', 'GA4', 'success', '0190d6a4-0000-7000-8000-000000000001']")
+            if name == "ingest_ids":
+                values.append("['0190d6a4-0000-7000-8000-000000000001']")
+                present.add(name)
+            elif type_.startswith("Array"):
+                values.append("['GTM-CHDB', 'purchase', 'GA4', 'success']")
                 present.add(name)
             elif type_ == "String":
                 values.append("'GTM-CHDB'" if filled else "''")

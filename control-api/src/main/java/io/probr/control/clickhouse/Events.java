@@ -37,8 +37,9 @@ public final class Events {
         long oldest = rows.stream().mapToLong(r -> r.get("timestamp_ms").asLong()).min().orElseThrow();
         long newest = rows.stream().mapToLong(r -> r.get("timestamp_ms").asLong()).max().orElseThrow();
         Map<String, List<Map<String, Object>>> tags = new HashMap<>();
+        List<String> containers = rows.stream().map(r -> r.get("container_id").asText()).distinct().toList();
         for (JsonNode tag : clickHouse.select(TAGS, new Params().strings("ingest_ids", ids)
-                .uint64("start_ms", oldest).uint64("end_ms", newest + 1))) {
+                .strings("container_ids", containers).uint64("start_ms", oldest).uint64("end_ms", newest + 1))) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("tag", tag.get("tag").asText());
             out.put("id", tag.get("tag_id").asText());
