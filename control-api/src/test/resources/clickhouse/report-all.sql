@@ -4,10 +4,10 @@ FROM probr.tag_executions FINAL
 WHERE event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))
   AND event_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))
   AND timestamp_ms >= (SELECT start_ms FROM p) AND timestamp_ms < (SELECT end_ms FROM p)
-  AND has((SELECT f_container_id FROM p), container_id)
-  AND has((SELECT f_event_name FROM p), event_name)
-  AND has((SELECT f_status FROM p), toString(status))
-  AND has((SELECT f_tag FROM p), tag)
+  AND container_id IN (SELECT arrayJoin(f_container_id) FROM p)
+  AND event_name IN (SELECT arrayJoin(f_event_name) FROM p)
+  AND toString(status) IN (SELECT arrayJoin(f_status) FROM p)
+  AND tag IN (SELECT arrayJoin(f_tag) FROM p)
 GROUP BY day, hour, container_id, tag, event_name, status
 ORDER BY day, hour, container_id, tag, event_name, status
 LIMIT 10001

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.probr.schemas.runtime.CommandLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,13 +55,7 @@ public final class ReplayCli implements Callable<Integer> {
     private boolean help;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new ReplayCli());
-        cli.setParameterExceptionHandler((e, ignored) -> {   // the message, then always the usage
-            e.getCommandLine().getErr().println("replay: " + e.getMessage());
-            e.getCommandLine().usage(e.getCommandLine().getErr());
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        System.exit(CommandLines.run(new ReplayCli(), args, System.out, System.err));
     }
 
     /** What a command line asks for, or an {@link IllegalArgumentException} saying what is wrong with it. */

@@ -3,13 +3,12 @@ package io.probr.control.cli;
 import io.probr.control.config.Tokens;
 import io.probr.schemas.config.ConfigView;
 import io.probr.schemas.config.ConfigWriter;
+import io.probr.schemas.runtime.CommandLines;
 import io.probr.schemas.runtime.EnvVars;
 import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.runtime.TopicSetup;
 import io.probr.schemas.topic.Topic;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,15 +36,7 @@ public final class AdminTokenCli implements Runnable {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new AdminTokenCli());
-        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cli.setParameterExceptionHandler((e, ignored) -> {
-            e.getCommandLine().getErr().println(e.getMessage());
-            e.getCommandLine().usage(e.getCommandLine().getErr());
-            return 2;
-        });
-        return cli.execute(args);
+        return CommandLines.run(new AdminTokenCli(), args, out, err);
     }
 
     @Override

@@ -112,8 +112,9 @@ public final class Reports {
                 .append("\nWHERE event_date >= toDate(toDateTime(intDiv((SELECT start_ms FROM p), 1000), 'UTC'))")
                 .append("\n  AND event_date <= toDate(toDateTime(intDiv((SELECT end_ms FROM p), 1000), 'UTC'))")
                 .append("\n  AND timestamp_ms >= (SELECT start_ms FROM p) AND timestamp_ms < (SELECT end_ms FROM p)");
-        request.filters().keySet().stream().sorted().forEach(field -> sql.append("\n  AND has((SELECT f_").append(field)
-                .append(" FROM p), ").append(DIMENSIONS.get(field)).append(")"));
+        // IN a set, not has(): on 18.16 only the set lets container_id (the sort key's first column) prune
+        request.filters().keySet().stream().sorted().forEach(field -> sql.append("\n  AND ").append(DIMENSIONS.get(field))
+                .append(" IN (SELECT arrayJoin(f_").append(field).append(") FROM p)"));
         if (!request.groupBy().isEmpty()) {
             String keys = String.join(", ", request.groupBy());
             sql.append("\nGROUP BY ").append(keys).append("\nORDER BY ").append(keys);

@@ -3,13 +3,13 @@ package io.probr.ingest.auth;
 import io.probr.schemas.config.ConfigView;
 import io.probr.schemas.config.ConfigWriter;
 import io.probr.schemas.config.KeyCodec;
+import io.probr.schemas.runtime.CommandLines;
 import io.probr.schemas.runtime.EnvVars;
 import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.runtime.TopicSetup;
 import io.probr.schemas.topic.Topic;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,15 +46,7 @@ public final class KeyCli implements Runnable {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new KeyCli());
-        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cli.setParameterExceptionHandler((e, ignored) -> {   // the message, then always the usage
-            e.getCommandLine().getErr().println(e.getMessage());
-            e.getCommandLine().usage(e.getCommandLine().getErr());
-            return 2;
-        });
-        return cli.execute(args);
+        return CommandLines.run(new KeyCli(), args, out, err);
     }
 
     @Override
