@@ -238,6 +238,7 @@ class ControlApiIT {
                     + "\"retry_config\":{\"max_attempts\":5,\"backoff_multiplier\":2,\"max_delay\":1000}}");
             assertEquals(201, created.status, created.body.toString());
             assertMatchesDocument("WebhookWithSecret", created.body);
+            assertEquals("********", created.body.get("headers").get("X-Team").asText(), "header values are not shown");
             String secret = created.body.get("secret").asText();
             assertTrue(secret.startsWith("whsec_"), secret);
             String id = created.body.get("id").asText();

@@ -107,7 +107,7 @@ public final class DeliveryLog {
     private String send(String query, String data) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "?query="
                         + URLEncoder.encode(query, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(Duration.ofSeconds(5))
                 .header("Authorization", authorization)
                 .POST(data == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(data + "\n", StandardCharsets.UTF_8))

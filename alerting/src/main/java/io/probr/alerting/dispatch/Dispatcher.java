@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the changes of incidents to their webhooks. Each webhook has its own lane (one thread), so a slow or
  * dead receiver delays only its own deliveries. A record's offset is committed once every delivery it caused is
- * over (succeeded, or failed for good), and every attempt is logged first: a dispatcher killed in between reads
- * the record again, finds the attempts in the log and carries on from the next one, under the same delivery id.
+ * over (succeeded, or failed for good), and every attempt is logged as soon as it is answered: a dispatcher
+ * killed in between reads the record again, finds the attempts in the log and carries on from the next one,
+ * under the same delivery id (an attempt answered but not yet logged is sent again).
  */
 public final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -65,7 +66,10 @@ public final class Dispatcher implements AutoCloseable {
         settings.put("isolation.level", "read_committed");
         settings.put("enable.auto.commit", "false");
         settings.put("auto.offset.reset", "earliest");
-        settings.put("max.poll.records", 100);
+        // few records a poll: logging an incident change can take seconds when ClickHouse is slow
+        settings.put("max.poll.records", 20);
+        settings.put("partition.assignment.strategy",
+                "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
         this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.config = config;
         this.call = call;
@@ -145,7 +149,7 @@ public final class Dispatcher implements AutoCloseable {
                     .filter(w -> w.active() && w.wants(transition.event()))
                     .ifPresent(targets::add);
         }
-        pending.read(partition, record.offset(), targets.size());
+        long generation = pending.read(partition, record.offset(), targets.size());
         for (Webhook webhook : targets) {
             String deliveryId = "msg_" + hash(transition.transitionId() + "/" + webhook.id());
             lanes.computeIfAbsent(webhook.id(), id -> Executors.newSingleThreadExecutor(r -> {
@@ -153,17 +157,18 @@ public final class Dispatcher implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             })).execute(() -> {
-                try {
-                    deliver(webhook.id(), deliveryId, transition);
-                } finally {
-                    pending.delivered(partition, record.offset());
-                }
+                if (deliver(webhook.id(), deliveryId, transition)) {
+                    pending.delivered(partition, record.offset(), generation);
+                } // else stopped midway: the offset stays uncommitted and the delivery resumes after a restart
             });
         }
     }
 
-    /** Every attempt the webhook's retry configuration allows, from the one after the last logged. */
-    private void deliver(String webhookId, String deliveryId, AlertTransition transition) {
+    /**
+     * Every attempt the webhook's retry configuration allows, from the one after the last logged; true once the
+     * delivery is over (succeeded, failed for good, or its webhook deleted or paused), false if stopped midway.
+     */
+    private boolean deliver(String webhookId, String deliveryId, AlertTransition transition) {
         DeliveryLog.Progress progress;
         try {
             progress = deliveryLog.progress(webhookId, deliveryId);
@@ -172,15 +177,15 @@ public final class Dispatcher implements AutoCloseable {
             progress = new DeliveryLog.Progress(0, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return false;
         }
         if (progress.finished()) {
-            return;
+            return true;
         }
         for (int attempt = progress.lastAttempt() + 1; running; attempt++) {
             Webhook webhook = config.get(ConfigKind.WEBHOOK, webhookId, Webhook.class).orElse(null);
             if (webhook == null || !webhook.active()) {
-                return; // deleted or paused meanwhile
+                return true; // deleted or paused meanwhile
             }
             metrics.pending(+1);
             long started = clock.millis();
@@ -198,20 +203,21 @@ public final class Dispatcher implements AutoCloseable {
                 log.warn("attempt {} of delivery {} not logged: {}", attempt, deliveryId, e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
             if (last) {
                 log.info("delivery {} of {} to {}: {} after {} attempt(s)", deliveryId, transition.event(), webhookId,
                         result, attempt);
-                return;
+                return true;
             }
             try {
                 Thread.sleep(delay); // this webhook's lane only: waiting for its next attempt is the point
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return false;
     }
 
     /** The webhook's template, or the documented JSON body (Standard Webhooks' {type, timestamp, data}). */

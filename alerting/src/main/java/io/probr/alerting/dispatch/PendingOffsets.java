@@ -14,16 +14,25 @@ final class PendingOffsets {
     private final Map<TopicPartition, TreeMap<Long, Integer>> open = new HashMap<>();
     private final Map<TopicPartition, Long> nextToRead = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private long generation;
 
-    /** A record read at {@code offset} with {@code deliveries} still to finish (0: nothing to send). */
-    synchronized void read(TopicPartition partition, long offset, int deliveries) {
+    /**
+     * A record read at {@code offset} with {@code deliveries} still to finish (0: nothing to send); returns the
+     * generation its deliveries must report back with.
+     */
+    synchronized long read(TopicPartition partition, long offset, int deliveries) {
         nextToRead.put(partition, offset + 1);
         if (deliveries > 0) {
             open.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, deliveries);
         }
+        return generation;
     }
 
-    synchronized void delivered(TopicPartition partition, long offset) {
+    /** A delivery is over; one from before a rebalance no longer counts (its record is read again). */
+    synchronized void delivered(TopicPartition partition, long offset, long readInGeneration) {
+        if (readInGeneration != generation) {
+            return;
+        }
         TreeMap<Long, Integer> offsets = open.get(partition);
         if (offsets != null) {
             offsets.computeIfPresent(offset, (o, n) -> n == 1 ? null : n - 1);
@@ -53,6 +62,7 @@ final class PendingOffsets {
 
     /** Forgets partitions taken away by a rebalance: their records will be read again by their new owner. */
     synchronized void revoked(java.util.Collection<TopicPartition> partitions) {
+        generation++;
         partitions.forEach(p -> {
             open.remove(p);
             nextToRead.remove(p);

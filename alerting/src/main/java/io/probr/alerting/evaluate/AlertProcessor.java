@@ -47,6 +47,7 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
     private final long tickMs;
     private final LongSupplier wallClock;
     private final PayloadValidator validator = new PayloadValidator();
+    private long startedAtMs;
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, byte[]> histories;
     private KeyValueStore<String, byte[]> incidents;
@@ -62,6 +63,7 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
         this.context = context;
         histories = context.getStateStore(HISTORY_STORE);
         incidents = context.getStateStore(INCIDENT_STORE);
+        startedAtMs = wallClock.getAsLong();
         context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, t -> onWallClock());
     }
 
@@ -107,8 +109,12 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
             for (Trigger trigger : silenceTriggers) {
                 if (config.watches(trigger, history.containerId())) {
                     Condition condition = conditionOf(trigger);
+                    // a container is not silent for the time alerting itself was down: count from its start
+                    ContainerHistory heard = history.lastSeenMs() >= startedAtMs ? history
+                            : new ContainerHistory(history.containerId(), history.windows(), history.latestEndMs(),
+                                    startedAtMs);
                     apply(trigger, condition, history.containerId(),
-                            Evaluator.evaluate(condition, null, history, now, Set.of()));
+                            Evaluator.evaluate(condition, null, heard, now, Set.of()));
                 }
             }
             if (history.lastSeenMs() < now - ContainerHistory.KEPT_MS) {
@@ -122,14 +128,18 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
         for (Verdict verdict : verdicts) {
             String key = trigger.id() + SEPARATOR + container + SEPARATOR + verdict.tag();
             byte[] stored = incidents.get(key);
-            if (verdict.state() == Verdict.State.BREACHED && stored == null) {
-                String incidentId = "inc_" + hash(key + SEPARATOR + verdict.windowEndMs());
-                incidents.put(key, json(new Incident(incidentId, verdict.windowEndMs(), verdict.value())));
+            Incident last = stored == null ? null : read(stored, Incident.class);
+            boolean open = last != null && last.open();
+            if (verdict.state() == Verdict.State.BREACHED && !open) {
+                long sequence = last == null ? 1 : last.sequence() + 1;
+                String incidentId = "inc_" + hash(key + SEPARATOR + sequence);
+                incidents.put(key, json(new Incident(incidentId, sequence, true, trigger.version(),
+                        verdict.windowEndMs(), verdict.value())));
                 emit(trigger, condition, container, verdict, incidentId, AlertTransition.FIRING);
-            } else if (verdict.state() == Verdict.State.HEALTHY && stored != null) {
-                incidents.delete(key);
-                emit(trigger, condition, container, verdict, read(stored, Incident.class).incidentId(),
-                        AlertTransition.RESOLVED);
+            } else if (verdict.state() == Verdict.State.HEALTHY && open) {
+                incidents.put(key, json(new Incident(last.incidentId(), last.sequence(), false, last.triggerVersion(),
+                        last.firingSinceMs(), verdict.value())));
+                emit(trigger, condition, container, verdict, last.incidentId(), AlertTransition.RESOLVED);
             }
         }
     }
@@ -152,21 +162,30 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
         String prefix = trigger.id() + SEPARATOR + container + SEPARATOR;
         try (KeyValueIterator<String, byte[]> it = incidents.prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
-                tags.add(it.next().key.substring(prefix.length()));
+                KeyValue<String, byte[]> entry = it.next();
+                if (read(entry.value, Incident.class).open()) {
+                    tags.add(entry.key.substring(prefix.length()));
+                }
             }
         }
         return tags;
     }
 
+    /**
+     * Incidents of a trigger deleted, paused or changed since they opened, or of a container the trigger no longer
+     * watches, are dropped without a notification: the trigger they answered to is gone.
+     */
     private void dropIncidentsOfRemovedTriggers() {
         List<String> orphans = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = incidents.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
-                String triggerId = entry.key.substring(0, entry.key.indexOf(SEPARATOR));
-                boolean active = config.byId(triggerId).map(Trigger::active)
-                        .orElse(false);
-                if (!active) {
+                String[] parts = entry.key.split(String.valueOf(SEPARATOR), -1);
+                Incident incident = read(entry.value, Incident.class);
+                boolean current = config.byId(parts[0])
+                        .filter(t -> t.version() == incident.triggerVersion() && config.watches(t, parts[1]))
+                        .isPresent();
+                if (!current) {
                     orphans.add(entry.key);
                 }
             }

@@ -97,7 +97,7 @@ public final class Evaluator {
     /** Silence is the alert: no record for the container for the condition's duration, on the wall clock. */
     private static Verdict noEvents(Condition condition, ContainerHistory history, long wallNowMs) {
         long silentMs = wallNowMs - history.lastSeenMs();
-        return verdict(CONTAINER, history.lastSeenMs() > 0 && silentMs >= condition.threshold(), silentMs / 60_000.0,
+        return verdict(CONTAINER, history.lastSeenMs() > 0 && silentMs >= condition.threshold(), silentMs,
                 history.lastSeenMs(), wallNowMs);
     }
 

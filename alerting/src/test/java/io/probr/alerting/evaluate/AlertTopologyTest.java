@@ -136,6 +136,12 @@ class AlertTopologyTest {
         assertEquals("alert.resolved", resolved.get(0).event());
         assertEquals(firing.incidentId(), resolved.get(0).incidentId());
         assertEquals(firing.incidentId() + "-resolved", resolved.get(0).transitionId());
+        for (int minute = 10; minute < 15; minute++) {
+            window(minute, 0, 30);
+        }
+        List<AlertTransition> again = transitions();
+        assertEquals(1, again.size(), "failing again opens a new incident");
+        assertTrue(!again.get(0).incidentId().equals(firing.incidentId()), "with a new id, so a new delivery");
     }
 
     @Test

@@ -34,9 +34,9 @@ class MigrationRunnerIT {
     @Test
     void bundledMigrationsAreAppliedOnceAndRecorded() throws Exception {
         assertEquals(List.of(), runner.apply(Migration.bundled()), "a second run applies nothing");
-        assertEquals("1\ttables\n", clickHouse.query(
+        assertEquals("1\ttables\n2\talerts\n", clickHouse.query(
                 "SELECT version, name FROM probr.schema_migrations FINAL WHERE version < 900 ORDER BY version FORMAT TabSeparated"));
-        assertEquals("events\nschema_migrations\ntag_executions\ntag_windows\nwindows\n",
+        assertEquals("alert_executions\nevents\nschema_migrations\ntag_executions\ntag_windows\nwebhook_deliveries\nwindows\n",
                 clickHouse.query("SELECT name FROM system.tables WHERE database = 'probr' ORDER BY name FORMAT TabSeparated"));
     }
 

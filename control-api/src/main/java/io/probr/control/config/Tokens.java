@@ -31,6 +31,11 @@ public final class Tokens {
         this.clock = clock;
     }
 
+    /** Whether tokens can be checked: a view that stopped following could keep a deleted token alive. */
+    public boolean available() {
+        return view.isLoaded();
+    }
+
     /** The token a request presents, if it is one in force. */
     public Optional<AdminToken> authenticate(String presented) {
         return codec.idOf(presented)

@@ -204,7 +204,10 @@ public final class Webhooks {
         out.put("name", webhook.name());
         out.put("url", webhook.url());
         out.put("method", webhook.method());
-        out.put("headers", webhook.headers());
+        // values often carry the receiver's credentials: names only, like a secret
+        Map<String, String> headers = new LinkedHashMap<>();
+        webhook.headers().keySet().forEach(name -> headers.put(name, "********"));
+        out.put("headers", headers);
         out.put("events", webhook.events());
         out.put("is_active", webhook.active());
         Map<String, Object> retry = new LinkedHashMap<>();

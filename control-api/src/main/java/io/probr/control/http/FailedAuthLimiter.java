@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Failed token checks per client address: a burst of {@code burst}, then one per {@code refillMs}. Beyond it the
- * address is answered 429 before any token is looked at, so guessing tokens costs the guesser time. The table
- * is cleared when it grows past {@code maxAddresses}, so a flood from many addresses cannot grow it forever.
+ * address is answered 429 before any token is looked at, so guessing tokens costs the guesser time. At
+ * {@code maxAddresses}, addresses whose bucket has refilled are forgotten; if none has, a new address is not
+ * tracked (so a flood from many addresses neither grows the table nor resets the addresses already limited).
  */
 final class FailedAuthLimiter {
     private final int burst;
@@ -37,10 +38,13 @@ final class FailedAuthLimiter {
 
     /** Counts a failed check against the address. */
     void failed(String address) {
-        if (buckets.size() >= maxAddresses) {
-            buckets.clear();
-        }
         long now = nanoClock.getAsLong();
+        if (buckets.size() >= maxAddresses && !buckets.containsKey(address)) {
+            buckets.values().removeIf(b -> refilled(b, now) >= burst);
+            if (buckets.size() >= maxAddresses) {
+                return;
+            }
+        }
         buckets.compute(address, (k, b) -> new Bucket((b == null ? burst : refilled(b, now)) - 1, now));
     }
 

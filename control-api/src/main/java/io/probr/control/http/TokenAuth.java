@@ -24,6 +24,9 @@ final class TokenAuth implements Handler {
 
     @Override
     public void handle(Context ctx) {
+        if (!tokens.available()) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the configuration is not loaded; retry");
+        }
         String address = ctx.ip();
         long wait = failures.retryAfterSeconds(address);
         if (wait > 0) {

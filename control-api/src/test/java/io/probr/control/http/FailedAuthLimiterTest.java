@@ -24,12 +24,16 @@ class FailedAuthLimiterTest {
     }
 
     @Test
-    void theTableNeverHoldsMoreThanItsCap() {
+    void aFullTableForgetsRefilledAddressesButNeverTheLimitedOnes() {
         FailedAuthLimiter small = new FailedAuthLimiter(1, 60_000, 2, now::get);
         small.failed("a");
         small.failed("b");
-        small.failed("c"); // clears, then counts c
-        assertEquals(0, small.retryAfterSeconds("a"));
+        small.failed("c"); // nothing has refilled: c is not tracked, a and b stay limited
+        assertEquals(60, small.retryAfterSeconds("a"));
+        assertEquals(0, small.retryAfterSeconds("c"));
+        now.addAndGet(60_000_000_000L); // a and b refilled
+        small.failed("c");
         assertEquals(60, small.retryAfterSeconds("c"));
+        assertEquals(0, small.retryAfterSeconds("a"));
     }
 }

@@ -10,6 +10,10 @@ public sealed interface AuthResult {
     record Unauthorized(String reason) implements AuthResult {
     }
 
+    /** No verdict can be given yet: the keys managed through the API are not loaded (a 500, retried). */
+    record Unavailable(String reason) implements AuthResult {
+    }
+
     /** A known key that may not post: revoked, or its site is disabled. */
     record Forbidden(String reason) implements AuthResult {
     }

@@ -6,6 +6,7 @@ import io.probr.schemas.config.IngestKey;
 import io.probr.schemas.config.KeyCodec;
 import io.probr.schemas.config.Site;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,8 @@ public final class ConfigKeys implements Authenticator {
     private final Authenticator fileKeys;
     private final Clock clock;
     private final KeyCodec codec = KeyCodec.forIngestKeys();
+    /** At start only: a request that comes before the topic is read waits this long for it, rather than a 500. */
+    private static final Duration LOAD_WAIT = Duration.ofSeconds(3);
 
     public ConfigKeys(ConfigView view, Authenticator fileKeys, Clock clock) {
         this.view = view;
@@ -29,6 +32,10 @@ public final class ConfigKeys implements Authenticator {
 
     @Override
     public AuthResult authenticate(String presentedKey) {
+        if (!loaded()) {
+            // the file alone could accept a key revoked through the API: no verdict until the topic is read
+            return new AuthResult.Unavailable("keys not loaded yet; retry");
+        }
         String presented = presentedKey == null ? "" : presentedKey.strip();
         Optional<IngestKey> stored = codec.idOf(presented)
                 .flatMap(id -> view.get(ConfigKind.INGEST_KEY, id, IngestKey.class));
@@ -53,5 +60,17 @@ public final class ConfigKeys implements Authenticator {
         }
         return new AuthResult.Authenticated(new ApiKey(key.id(), HexFormat.of().parseHex(secret.get().sha256()),
                 key.siteId(), false, Set.copyOf(key.containers()), key.ratePerSecond(), key.burst()));
+    }
+
+    private boolean loaded() {
+        if (view.isLoaded()) {
+            return true;
+        }
+        try {
+            return view.isFollowing() && view.awaitLoaded(LOAD_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

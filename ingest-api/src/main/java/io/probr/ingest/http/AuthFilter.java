@@ -29,6 +29,9 @@ final class AuthFilter implements Handler {
         if (result instanceof AuthResult.Unauthorized unauthorized) {
             throw new ApiError(ErrorCode.UNAUTHORIZED, unauthorized.reason());
         }
+        if (result instanceof AuthResult.Unavailable unavailable) {
+            throw new ApiError(ErrorCode.INTERNAL_ERROR, unavailable.reason());
+        }
         if (result instanceof AuthResult.Forbidden forbidden) {
             throw new ApiError(ErrorCode.FORBIDDEN, forbidden.reason());
         }

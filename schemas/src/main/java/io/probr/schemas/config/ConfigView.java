@@ -171,7 +171,10 @@ public final class ConfigView implements AutoCloseable {
             try {
                 byId.put(key.get().id(), JSON.readValue(record.value(), key.get().kind().type()));
             } catch (java.io.IOException e) {
-                log.warn("config record {} at offset {} skipped: {}", key.get(), record.offset(), e.getMessage());
+                // fail closed: keeping the previous state could keep a revoked key alive
+                byId.remove(key.get().id());
+                log.warn("config record {} at offset {} unreadable, entity dropped: {}", key.get(), record.offset(),
+                        e.getMessage());
             }
         }
         next.replaceAll((kind, byId) -> Map.copyOf(byId));

@@ -91,7 +91,11 @@ public final class ConfigWriter implements AutoCloseable {
                     throw new ConfigConflictException("too many concurrent configuration writes; retry");
                 }
                 log.debug("config writer fenced by another writer, starting over ({}/{})", attempt, ATTEMPTS);
-            } catch (KafkaException e) {
+            } catch (ConfigConflictException e) {
+                throw e; // found before any transaction began: the producer is fine
+            } catch (InterruptedException | RuntimeException e) {
+                // a transaction may be open (interrupted mid-send, a client error): start afresh next time; the
+                // coordinator aborts what the closed producer left
                 closeProducer();
                 throw e;
             }
