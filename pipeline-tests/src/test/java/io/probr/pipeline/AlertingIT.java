@@ -104,16 +104,24 @@ class AlertingIT {
     }
 
     private Webhook webhook(int maxAttempts) throws Exception {
+        return webhook(maxAttempts, null);
+    }
+
+    private Webhook webhook(int maxAttempts, String template) throws Exception {
         String secret = io.probr.schemas.alert.WebhookSignature.newSecret(new java.security.SecureRandom());
         return writer.put(new Webhook("wh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), "it",
                 receiver.url("/hook"), "POST", Map.of(), List.of("*"), true,
-                new Webhook.RetryConfig(maxAttempts, 2, 5_000), null, secret, "x", "x", 1), OptionalLong.empty());
+                new Webhook.RetryConfig(maxAttempts, 2, 5_000), template, secret, "x", "x", 1), OptionalLong.empty());
     }
 
     private void trigger(Webhook webhook) throws Exception {
+        trigger(webhook, "{\"failure_rate\": {\"greater_than\": 0.5}, \"min_executions\": 3, \"period\": \"5m\"}",
+                "CAPI");
+    }
+
+    private void trigger(Webhook webhook, String conditions, String tag) throws Exception {
         writer.put(new Trigger("tr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16), "CAPI failing",
-                null, null, container, "CAPI", JSON.readTree("{\"failure_rate\": {\"greater_than\": 0.5}, "
-                + "\"min_executions\": 3, \"period\": \"5m\"}"), List.of(new Trigger.Action("webhook", webhook.id())),
+                null, null, container, tag, JSON.readTree(conditions), List.of(new Trigger.Action("webhook", webhook.id())),
                 true, "x", "x", 1), OptionalLong.empty());
     }
 
@@ -197,6 +205,29 @@ class AlertingIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return JSON.readTree(response.body());
+    }
+
+    @Test
+    void aBodyTemplateShapesTheDeliveryWithJsonEscapedValues() throws Exception {
+        Webhook webhook = webhook(3, "{\"text\": \"{{trigger}}: {{tag}} {{metric}} = {{value}} on {{container}} ({{status}})\"}");
+        trigger(webhook);
+        window(1, 1, 4);
+        JsonNode body = JSON.readTree(awaitRequests(1).get(0).body());
+        assertEquals("CAPI failing: CAPI failure_rate = 0.8 on " + container + " (firing)", body.get("text").asText());
+    }
+
+    @Test
+    void aContainerThatFallsSilentFiresWithinItsMinutesPlusATick() throws Exception {
+        Webhook webhook = webhook(3);
+        trigger(webhook, "{\"no_events\": {\"for\": \"1m\"}}", null);
+        window(0, 5, 0);
+        long lastHeard = System.currentTimeMillis();
+        WebhookReceiver.Request firing;
+        Poll.until("silence noticed", Duration.ofSeconds(90), () -> !receiver.requests().isEmpty());
+        firing = receiver.requests().get(0);
+        long after = Duration.between(java.time.Instant.ofEpochMilli(lastHeard), firing.at()).toMillis();
+        assertEquals("no_events", JSON.readTree(firing.body()).get("data").get("metric").asText());
+        assertTrue(after >= 60_000 && after < 60_000 + MINUTE, "fired " + after + " ms after the last window");
     }
 
     @Test

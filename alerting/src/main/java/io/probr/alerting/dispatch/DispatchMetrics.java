@@ -5,12 +5,13 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** Incidents by change, delivery attempts by outcome and latency, and attempts in flight. */
+/** Incidents by change, delivery attempts by outcome and latency, attempts in flight and retries pending. */
 public final class DispatchMetrics {
     private final Counter incidents;
     private final Counter attempts;
     private final Histogram latency;
     private final Gauge inFlight;
+    private final Gauge waiting;
 
     public DispatchMetrics(PrometheusRegistry registry) {
         incidents = Counter.builder().name("probr_alert_incident_changes_total")
@@ -23,6 +24,12 @@ public final class DispatchMetrics {
                 .help("Time from sending a webhook request to its answer (or error)").register(registry);
         inFlight = Gauge.builder().name("probr_webhook_attempts_in_flight")
                 .help("Webhook requests sent and not yet answered").register(registry);
+        waiting = Gauge.builder().name("probr_webhook_retries_pending")
+                .help("Deliveries waiting for their next attempt").register(registry);
+    }
+
+    void waitingForRetry(int delta) {
+        waiting.inc(delta);
     }
 
     void incidentChanged(String status) {

@@ -210,11 +210,14 @@ public final class Dispatcher implements AutoCloseable {
                         result, attempt);
                 return true;
             }
+            metrics.waitingForRetry(+1);
             try {
                 Thread.sleep(delay); // this webhook's lane only: waiting for its next attempt is the point
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            } finally {
+                metrics.waitingForRetry(-1);
             }
         }
         return false;
