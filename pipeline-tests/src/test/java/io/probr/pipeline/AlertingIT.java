@@ -20,6 +20,7 @@ import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.schema.Migration;
 import io.probr.sink.schema.MigrationRunner;
 import io.probr.stack.LocalClickHouse;
+import io.probr.stack.JavaProcess;
 import io.probr.stack.LocalKafkaBroker;
 import io.probr.stack.Poll;
 import io.probr.stack.SharedClickHouse;
@@ -262,29 +263,54 @@ class AlertingIT {
     }
 
     @Test
-    void aDispatcherStoppedBetweenAttemptsCompletesTheDeliveryOnceAfterItsRestart() throws Exception {
-        env.put("PROBR_WEBHOOK_FIRST_RETRY_MS", "4000");
-        alerting.close();
-        startAlerting();
+    void aDispatcherKilledBetweenAttemptsCompletesTheDeliveryOnceAfterItsRestart(@TempDir Path logs) throws Exception {
+        alerting.close(); // this test's alerting runs as a child JVM, to be killed for real
+        alerting = null;
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> child = new HashMap<>(env);
+        child.put("PROBR_ALERTING_PORT", Integer.toString(port));
+        child.put("PROBR_ALERTING_HOST", "127.0.0.1");
+        child.put("PROBR_WEBHOOK_FIRST_RETRY_MS", "60000"); // the second attempt waits: the kill comes first
         receiver.answer(503);
         Webhook webhook = webhook(3);
         trigger(webhook);
-        window(1, 0, 5);
-        String deliveryId = awaitRequests(1).get(0).headers().get("webhook-id");
-        Poll.until("the first attempt logged", Duration.ofSeconds(10), () -> clickHouse.query(
-                "SELECT count() FROM probr.webhook_deliveries FINAL WHERE webhook_id = '" + webhook.id() + "'")
-                .strip().equals("1"));
-        alerting.close(); // while the delivery waits for its second attempt
-        alerting = null;
-        env.put("PROBR_WEBHOOK_FIRST_RETRY_MS", "300");
-        startAlerting();
-        List<WebhookReceiver.Request> requests = awaitRequests(2);
-        assertEquals(deliveryId, requests.get(1).headers().get("webhook-id"), "the same delivery, resumed");
-        Poll.until("attempt 2 logged as the success", Duration.ofSeconds(10), () -> clickHouse.query(
-                "SELECT groupArray(attempt), groupArray(outcome) FROM (SELECT attempt, outcome FROM"
-                + " probr.webhook_deliveries FINAL WHERE webhook_id = '" + webhook.id() + "' ORDER BY attempt)").strip()
-                .equals("[1,2]\t['retrying','success']"));
-        Thread.sleep(1000); // nothing else may come: a finished delivery is not sent again
-        assertEquals(2, receiver.requests().size());
+        try (JavaProcess first = new JavaProcess(AlertingApp.class.getName(), child, logs.resolve("first.log"))) {
+            first.start();
+            awaitReady(port);
+            window(1, 0, 5);
+            String deliveryId = awaitRequests(1).get(0).headers().get("webhook-id");
+            Poll.until("the first attempt logged", Duration.ofSeconds(10), () -> clickHouse.query(
+                    "SELECT count() FROM probr.webhook_deliveries FINAL WHERE webhook_id = '" + webhook.id() + "'")
+                    .strip().equals("1"));
+            first.kill(); // SIGKILL while the delivery waits for its second attempt
+
+            child.put("PROBR_WEBHOOK_FIRST_RETRY_MS", "300");
+            try (JavaProcess second = new JavaProcess(AlertingApp.class.getName(), child, logs.resolve("second.log"))) {
+                second.start();
+                List<WebhookReceiver.Request> requests = awaitRequests(2);
+                assertEquals(deliveryId, requests.get(1).headers().get("webhook-id"), "the same delivery, resumed");
+                Poll.until("attempt 2 logged as the success", Duration.ofSeconds(10), () -> clickHouse.query(
+                        "SELECT groupArray(attempt), groupArray(outcome) FROM (SELECT attempt, outcome FROM"
+                        + " probr.webhook_deliveries FINAL WHERE webhook_id = '" + webhook.id() + "' ORDER BY attempt)")
+                        .strip().equals("[1,2]\t['retrying','success']"));
+                Thread.sleep(1000); // nothing else may come: a finished delivery is not sent again
+                assertEquals(2, receiver.requests().size());
+            }
+        }
+    }
+
+    private static void awaitReady(int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Poll.until("the child alerting ready", Duration.ofSeconds(90), () -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/readyz")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
     }
 }

@@ -70,6 +70,9 @@ public final class Dispatcher implements AutoCloseable {
         settings.put("max.poll.records", 20);
         settings.put("partition.assignment.strategy",
                 "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        // a crashed dispatcher's partitions go to its successor after 10 s, not the default 45
+        settings.put("session.timeout.ms", 10_000);
+        settings.put("heartbeat.interval.ms", 3_000);
         this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.config = config;
         this.call = call;
