@@ -49,7 +49,8 @@ public final class IngestApp implements AutoCloseable {
         EdgeMetrics metrics = new EdgeMetrics();
         metrics.watchProducer(publisher::metrics);
         server = EdgeServer.create(new EdgeServer.Dependencies(
-                new ConfigKeys(configView, fileKeys, Clock.systemUTC()), configView::isLoaded,
+                new ConfigKeys(configView, fileKeys, Clock.systemUTC()),
+                () -> configView.isLoaded() && fileKeys.isCurrent(),
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
                 IngestRecords.forPipeline(), publisher, readiness, metrics, config.timeRule(), config.maxBodyBytes(),
                 config.publishTimeoutMs()));
@@ -97,7 +98,7 @@ public final class IngestApp implements AutoCloseable {
         configView.start();
         while (!configView.awaitLoaded(Duration.ofSeconds(30))) {
             if (!configView.isFollowing()) {
-                return; // the view logged why; /readyz says config_not_followed
+                return; // the view logged why; /readyz says keys_not_current
             }
             log.warn("configuration topic {} not loaded after 30 s; still waiting", Topic.CONFIG.topicName());
         }

@@ -61,12 +61,18 @@ public record KeyFile(Map<String, Site> sites, List<Entry> keys) {
         return MAPPER.readValue(path.toFile(), KeyFile.class);
     }
 
-    /** Written to a temporary file then moved, so a reloading edge never reads half a file. */
+    /**
+     * Written to a temporary file then moved, so a reloading edge never reads half a file. Readable by all (it
+     * holds hashes, no secret), so an edge running as another user (the image's uid 10001) can read it.
+     */
     public void write(Path path) throws IOException {
         Path absolute = path.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         Path tmp = Files.createTempFile(absolute.getParent(), ".keys", ".tmp");
         MAPPER.writeValue(tmp.toFile(), this);
+        if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
         Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -25,6 +25,8 @@ public final class KeyStore implements Authenticator, AutoCloseable {
     private final ScheduledExecutorService reloader;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), new KeyFile(null, null));
     private volatile byte[] loadedDigest;
+    /** Why the last reload failed, or null: an edge whose key file it cannot read must not say it is ready. */
+    private volatile String problem;
 
     private record Snapshot(Map<String, ApiKey> byId, KeyFile file) {
     }
@@ -75,6 +77,11 @@ public final class KeyStore implements Authenticator, AutoCloseable {
         return new AuthResult.Authenticated(key);
     }
 
+    /** The key file read on its last check: false while it cannot be read or parsed (changes would be missed). */
+    public boolean isCurrent() {
+        return problem == null;
+    }
+
     public int size() {
         return snapshot.byId().size();
     }
@@ -88,8 +95,13 @@ public final class KeyStore implements Authenticator, AutoCloseable {
             if (!MessageDigest.isEqual(digest(), loadedDigest)) {
                 load();
             }
+            problem = null;
         } catch (IOException | RuntimeException e) {
-            log.error("key file {} not reloaded, keeping the {} keys loaded before: {}", path, size(), e.getMessage());
+            if (problem == null) {
+                log.error("key file {} not reloaded, keeping the {} keys loaded before (not ready until it reads): {}",
+                        path, size(), e.getMessage());
+            }
+            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
     }
 

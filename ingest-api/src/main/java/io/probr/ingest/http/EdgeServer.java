@@ -52,7 +52,7 @@ public final class EdgeServer {
                     ok(ctx);
                 } else {
                     String status = !deps.readiness().hasStarted() ? "starting"
-                            : deps.keysCurrent().getAsBoolean() ? "kafka_unreachable" : "config_not_followed";
+                            : deps.keysCurrent().getAsBoolean() ? "kafka_unreachable" : "keys_not_current";
                     ctx.status(503).contentType("application/json").result("{\"status\":\"" + status + "\"}");
                 }
             });

@@ -82,10 +82,25 @@ class KeyStoreTest {
         Path file = dir.resolve("keys.json");
         String key = createKey(file, "shop");
         try (KeyStore store = new KeyStore(file, 60_000)) {
+            assertTrue(store.isCurrent());
             Files.writeString(file, "{ not json");
             store.reloadIfChanged();
             assertInstanceOf(AuthResult.Authenticated.class, store.authenticate(key));
+            assertTrue(!store.isCurrent(), "a file that cannot be read makes the edge not ready");
+            Files.delete(file);
+            createKey(file, "shop");
+            store.reloadIfChanged();
+            assertTrue(store.isCurrent(), "ready again once it reads");
         }
+    }
+
+    @Test
+    void theKeyFileIsReadableByTheServicesUser() throws Exception {
+        Path file = dir.resolve("keys.json");
+        createKey(file, "shop");
+        // the image's edge runs as another user (uid 10001) and reads ./deploy/keys.json mounted read-only
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
     }
 
     @Test
