@@ -43,6 +43,7 @@ class ProbrStackIT {
                     + "/metrics"), up.output());
             String apiUrl = "http://127.0.0.1:" + env.get("PROBR_API_PORT");
             assertTrue(up.output().contains("api: " + apiUrl), up.output());
+            assertTrue(up.output().contains("dashboard: " + apiUrl + "/"), up.output());
             assertTrue(up.output().contains("alerting: http://127.0.0.1:" + env.get("PROBR_ALERTING_PORT") + "/metrics"),
                     up.output());
             String token = up.output().lines().filter(l -> l.startsWith("admin token: pa_")).findFirst()

@@ -46,6 +46,14 @@ public final class ApiServer {
             config.routes.get("/readyz", ctx -> json(ctx, deps.ready().getAsBoolean() ? 200 : 503,
                     Map.of("status", deps.ready().getAsBoolean() ? "ok" : "config_not_loaded")));
             config.routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            // the dashboard: static files from the jar, and uPlot from its WebJar (no CDN: installs are often offline)
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/dashboard";
+                files.directory = "/dashboard";
+                files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
+            config.staticFiles.enableWebjars();
+            config.routes.get("/", ctx -> ctx.redirect("/dashboard/index.html"));
             // beforeMatched: an unknown path is a 404, not a demand for a token
             config.routes.beforeMatched("/v1/*", ctx -> {
                 if (!ctx.path().equals("/v1/openapi.json")) {
