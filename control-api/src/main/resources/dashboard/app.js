@@ -66,19 +66,31 @@ function showEmpty(message) {
 }
 
 // ---- loading ----
+async function loadSites() {
+  const sites = await api("/v1/sites?limit=1000");
+  const select = $("site");
+  const chosen = select.value;
+  select.replaceChildren(text("option", "all"), ...sites.data.map((site) => text("option", site.id)));
+  select.options[0].value = "";
+  select.value = sites.data.some((site) => site.id === chosen) ? chosen : "";
+}
+
 async function loadContainers() {
-  const report = await api("/v1/reports", { group_by: ["container_id"], metrics: ["executions"], date_range: range() });
+  const site = $("site").value;
+  const containers = await api("/v1/containers?period=" + $("period").value
+    + (site ? "&site_id=" + encodeURIComponent(site) : ""));
   const select = $("container");
   const chosen = select.value;
-  select.replaceChildren(...report.rows.map((row) => text("option", row.container_id)));
-  if (report.rows.some((row) => row.container_id === chosen)) {
+  select.replaceChildren(...containers.data.map((c) => text("option", c.container_id)));
+  if (containers.data.some((c) => c.container_id === chosen)) {
     select.value = chosen;
   }
-  return report.rows.length;
+  return containers.data.length;
 }
 
 async function refresh() {
   try {
+    await loadSites();
     if (await loadContainers() === 0) {
       showEmpty("No events in this period yet. Point a monitoring tag at your edge's POST /ingest with an ingest key "
         + "(create one with POST /v1/keys), or choose a longer period.");
@@ -230,6 +242,7 @@ $("token-form").addEventListener("submit", (event) => {
 });
 $("logout").addEventListener("click", () => { sessionStorage.removeItem("probr.token"); showLogin(""); });
 $("container").addEventListener("change", refresh);
+$("site").addEventListener("change", refresh);
 $("period").addEventListener("change", refresh);
 let resizing = null;
 window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(refresh, 300); });

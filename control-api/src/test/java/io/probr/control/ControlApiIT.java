@@ -309,7 +309,7 @@ class ControlApiIT {
         for (String route : List.of("get /v1/sites", "post /v1/sites", "get /v1/sites/{id}", "patch /v1/sites/{id}",
                 "delete /v1/sites/{id}", "get /v1/keys", "post /v1/keys", "get /v1/keys/{id}", "delete /v1/keys/{id}",
                 "post /v1/keys/{id}/rotate", "get /v1/tokens", "post /v1/tokens", "delete /v1/tokens/{id}",
-                "post /v1/auth/rotate-key", "get /v1/events", "get /v1/analytics", "get /v1/analytics/realtime",
+                "post /v1/auth/rotate-key", "get /v1/events", "get /v1/analytics", "get /v1/analytics/realtime", "get /v1/containers",
                 "post /v1/reports", "get /v1/triggers", "post /v1/triggers", "get /v1/triggers/{id}",
                 "patch /v1/triggers/{id}", "delete /v1/triggers/{id}", "get /v1/webhooks", "post /v1/webhooks",
                 "get /v1/webhooks/{id}", "put /v1/webhooks/{id}", "delete /v1/webhooks/{id}",

@@ -158,6 +158,17 @@ class ControlReadsIT {
     }
 
     @Test
+    void theContainersOfASiteAreListedForAPicker() throws Exception {
+        JsonNode all = get("/v1/containers?period=1h");
+        assertTrue(all.get("data").toString().contains("{\"container_id\":\"" + container + "\",\"site_id\":\"s\"}"),
+                all.toString());
+        assertTrue(get("/v1/containers?period=1h&site_id=s").get("data").toString().contains(container));
+        assertEquals(0, get("/v1/containers?period=1h&site_id=" + URLEncoder.encode("s' OR '1'='1",
+                StandardCharsets.UTF_8)).get("data").size(), "a value is bound, not spliced");
+        assertEquals(400, status("/v1/containers?period=1h&start_date=2026-01-01"));
+    }
+
+    @Test
     void eventsAreListedNewestFirstOnceEachWithTheirTags() throws Exception {
         JsonNode page = get("/v1/events?container_id=" + container);
         assertEquals(3, page.get("data").size(), page.toString());

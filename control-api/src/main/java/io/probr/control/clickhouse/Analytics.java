@@ -19,6 +19,7 @@ public final class Analytics {
     private static final SqlQuery EVENTS = SqlQuery.resource("analytics_events.sql");
     private static final SqlQuery COVERAGE = SqlQuery.resource("analytics_coverage.sql");
     private static final SqlQuery LAST_WINDOW = SqlQuery.resource("last_closed_window.sql");
+    private static final SqlQuery CONTAINERS = SqlQuery.resource("containers.sql");
 
     private final ClickHouseReader clickHouse;
     private final List<String> conversionEvents;
@@ -53,6 +54,18 @@ public final class Analytics {
         answer.put("ecommerce", shares(coverage, "ecommerce_events", "value", "currency", "transaction_id", "items"));
         answer.put("total_events", coverage.get("events").asLong());
         return answer;
+    }
+
+    /** The containers that sent events in the range (of one site, or of all when {@code siteId} is empty). */
+    public List<Map<String, Object>> containers(String siteId, TimeRange range) throws ClickHouseUnavailableException {
+        List<Map<String, Object>> containers = new ArrayList<>();
+        for (JsonNode row : clickHouse.select(CONTAINERS, range.bind(new Params().string("site_id", siteId)))) {
+            Map<String, Object> container = new LinkedHashMap<>();
+            container.put("container_id", row.get("container_id").asText());
+            container.put("site_id", row.get("site").asText().isEmpty() ? null : row.get("site").asText());
+            containers.add(container);
+        }
+        return containers;
     }
 
     /** The last five minutes, and the container's last window the aggregator closed. */

@@ -55,14 +55,13 @@ public final class Reads {
         });
         config.routes.get("/v1/analytics", ctx -> {
             Queries.allowOnly(ctx, Set.of("container_id", "period", "start_date", "end_date"));
-            if (ctx.queryParam("period") != null
-                    && (ctx.queryParam("start_date") != null || ctx.queryParam("end_date") != null)) {
-                throw ApiError.invalid("period", "give either period or start_date/end_date, not both");
-            }
-            TimeRange range = ctx.queryParam("period") != null
-                    ? TimeRange.lastPeriod(ctx.queryParam("period"), clock.instant())
-                    : dates(ctx, Duration.ofHours(24));
-            ApiServer.json(ctx, 200, analytics.over(text(ctx, "container_id"), range));
+            ApiServer.json(ctx, 200, analytics.over(text(ctx, "container_id"), periodOrDates(ctx)));
+        });
+        config.routes.get("/v1/containers", ctx -> {
+            Queries.allowOnly(ctx, Set.of("site_id", "period", "start_date", "end_date"));
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("data", analytics.containers(text(ctx, "site_id"), periodOrDates(ctx)));
+            ApiServer.json(ctx, 200, answer);
         });
         config.routes.get("/v1/analytics/realtime", ctx -> {
             Queries.allowOnly(ctx, Set.of("container_id"));
@@ -143,6 +142,16 @@ public final class Reads {
         Instant end = range.path("end").isTextual()
                 ? Queries.instant("date_range.end", range.get("end").textValue(), true) : now;
         return TimeRange.of("date_range", start, end, maxRangeDays);
+    }
+
+    /** {@code period} (1h, 24h, 7d, 30d) or {@code start_date}/{@code end_date}; the last 24 h when neither. */
+    private TimeRange periodOrDates(Context ctx) {
+        if (ctx.queryParam("period") != null
+                && (ctx.queryParam("start_date") != null || ctx.queryParam("end_date") != null)) {
+            throw ApiError.invalid("period", "give either period or start_date/end_date, not both");
+        }
+        return ctx.queryParam("period") != null ? TimeRange.lastPeriod(ctx.queryParam("period"), clock.instant())
+                : dates(ctx, Duration.ofHours(24));
     }
 
     private TimeRange dates(Context ctx, Duration fallback) {
