@@ -72,19 +72,9 @@ class DashboardIT {
                 + " ('inc_dash-firing', 'inc_dash', 'tr_dash', 'Meta CAPI failing', '', '" + container + "', 'Meta CAPI',"
                 + " 'firing', 'failure_rate', 0.6667, 0.5, " + (now - 300_000) + ", " + now + ", " + now + ")");
 
-        KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), 3, (short) 1);
-        try (ControlApp api = new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP",
-                broker.bootstrapServers(), "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0",
-                "PROBR_CLICKHOUSE_URL", clickHouse.httpUrl())));
-             ConfigView view = new ConfigView(kafka, "dashboard-it").start();
-             ConfigWriter writer = new ConfigWriter(kafka, view)) {
-            assertTrue(view.awaitLoaded(Duration.ofSeconds(30)));
-            String token = (String) new Tokens(view, writer, Clock.systemUTC()).create("dashboard", true).get("token");
-            ChromeDriver browser = browser();
+        try (ControlApp api = api(broker, clickHouse.httpUrl())) {
+            ChromeDriver browser = signedIn(api, readOnlyToken(broker));
             try {
-                browser.get("http://127.0.0.1:" + api.port() + "/");
-                browser.findElement(By.id("token")).sendKeys(token);
-                browser.findElement(By.cssSelector("#token-form button")).click();
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
                 wait.until(d -> new Select(d.findElement(By.id("container"))).getOptions().stream()
                         .anyMatch(o -> o.getText().equals(container)));
@@ -118,25 +108,43 @@ class DashboardIT {
 
     @Test
     void withoutClickHouseThePageSaysSoInsteadOfStayingBlank(LocalKafkaBroker broker) throws Exception {
-        KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), 3, (short) 1);
-        try (ControlApp api = new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP",
-                broker.bootstrapServers(), "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0",
-                "PROBR_CLICKHOUSE_URL", "http://127.0.0.1:9")));
-             ConfigView view = new ConfigView(kafka, "dashboard-it-down").start();
-             ConfigWriter writer = new ConfigWriter(kafka, view)) {
-            assertTrue(view.awaitLoaded(Duration.ofSeconds(30)));
-            String token = (String) new Tokens(view, writer, Clock.systemUTC()).create("dashboard", true).get("token");
-            ChromeDriver browser = browser();
+        try (ControlApp api = api(broker, "http://127.0.0.1:9")) {
+            ChromeDriver browser = signedIn(api, readOnlyToken(broker));
             try {
-                browser.get("http://127.0.0.1:" + api.port() + "/");
-                browser.findElement(By.id("token")).sendKeys(token);
-                browser.findElement(By.cssSelector("#token-form button")).click();
                 new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElement(By.id("error")).isDisplayed());
                 assertTrue(browser.findElement(By.id("error")).getText().contains("ClickHouse is unavailable"),
                         browser.findElement(By.id("error")).getText());
             } finally {
                 browser.quit();
             }
+        }
+    }
+
+    private static ControlApp api(LocalKafkaBroker broker, String clickHouseUrl) throws Exception {
+        return new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+                "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0", "PROBR_CLICKHOUSE_URL", clickHouseUrl)));
+    }
+
+    private static String readOnlyToken(LocalKafkaBroker broker) throws Exception {
+        KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), 3, (short) 1);
+        try (ConfigView view = new ConfigView(kafka, "dashboard-it").start();
+             ConfigWriter writer = new ConfigWriter(kafka, view)) {
+            assertTrue(view.awaitLoaded(Duration.ofSeconds(30)));
+            return (String) new Tokens(view, writer, Clock.systemUTC()).create("dashboard", true).get("token");
+        }
+    }
+
+    /** A browser on the dashboard, the token pasted as a person would. */
+    private static ChromeDriver signedIn(ControlApp api, String token) {
+        ChromeDriver browser = browser();
+        try {
+            browser.get("http://127.0.0.1:" + api.port() + "/");
+            browser.findElement(By.id("token")).sendKeys(token);
+            browser.findElement(By.cssSelector("#token-form button")).click();
+            return browser;
+        } catch (RuntimeException e) {
+            browser.quit();
+            throw e;
         }
     }
 
