@@ -41,11 +41,7 @@ public final class AlertingApp implements AutoCloseable {
             TopicSetup.ensure(admin, List.of(Topic.WINDOWS, Topic.BATCHES, Topic.ALERTS, Topic.CONFIG),
                     settings.kafka().topicPartitions(), settings.kafka().topicReplication(), 30_000);
         }
-        config = new ConfigView(settings.kafka(), "probr-alerting-config").start();
-        if (!config.awaitLoaded(Duration.ofSeconds(60))) {
-            config.close();
-            throw new IllegalStateException("could not load " + Topic.CONFIG.topicName() + " within 60 s");
-        }
+        config = ConfigView.load(settings.kafka(), "probr-alerting-config", Duration.ofSeconds(60));
         Clock clock = Clock.systemUTC();
         PrometheusRegistry registry = HealthServer.withJvmMetrics(new PrometheusRegistry());
         streams = new KafkaStreams(AlertTopology.build(TriggerSource.of(config), settings.tickMs(), clock::millis),
@@ -87,11 +83,7 @@ public final class AlertingApp implements AutoCloseable {
         }
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(10)));
-        try {
-            config.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        config.close();
     }
 
     public static void main(String[] args) throws Exception {

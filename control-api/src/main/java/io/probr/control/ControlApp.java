@@ -42,11 +42,7 @@ public final class ControlApp implements AutoCloseable {
             TopicSetup.ensure(admin, List.of(Topic.CONFIG), config.kafka().topicPartitions(),
                     config.kafka().topicReplication(), 60_000);
         }
-        view = new ConfigView(config.kafka(), "probr-control-api").start();
-        if (!view.awaitLoaded(Duration.ofSeconds(60))) {
-            view.close();
-            throw new IllegalStateException("could not load " + Topic.CONFIG.topicName() + " within 60 s");
-        }
+        view = ConfigView.load(config.kafka(), "probr-control-api", Duration.ofSeconds(60));
         writer = new ConfigWriter(config.kafka(), view);
         Clock clock = Clock.systemUTC();
         ClickHouseReader clickHouse = new ClickHouseReader(config.clickHouseUrl(), config.clickHouseUser(),
@@ -72,11 +68,7 @@ public final class ControlApp implements AutoCloseable {
     public void close() {
         server.stop();
         writer.close();
-        try {
-            view.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        view.close();
     }
 
     public static void main(String[] args) throws Exception {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,16 +120,8 @@ public final class IngestApp implements AutoCloseable {
         topicSetup.shutdownNow();
         readiness.close();
         publisher.close();
-        closeConfigView();
+        configView.close();
         fileKeys.close();
-    }
-
-    private void closeConfigView() {
-        try {
-            configView.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     public static void main(String[] args) throws Exception {

@@ -6,19 +6,17 @@ import io.probr.schemas.alert.BodyTemplate;
 import io.probr.schemas.alert.WebhookCall;
 import io.probr.schemas.config.ConfigKind;
 import io.probr.schemas.config.ConfigView;
+import io.probr.schemas.config.KeyCodec;
 import io.probr.schemas.config.Webhook;
 import io.probr.schemas.payload.ProbrJson;
 import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.topic.Topic;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +152,8 @@ public final class Dispatcher implements AutoCloseable {
         }
         long generation = pending.read(partition, record.offset(), targets.size());
         for (Webhook webhook : targets) {
-            String deliveryId = "msg_" + hash(transition.transitionId() + "/" + webhook.id());
+            String deliveryId = "msg_"
+                    + KeyCodec.sha256Hex(transition.transitionId() + "/" + webhook.id()).substring(0, 32);
             lanes.computeIfAbsent(webhook.id(), id -> Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "webhook-" + id);
                 t.setDaemon(true);
@@ -289,14 +288,6 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private static String hash(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void close() throws InterruptedException {

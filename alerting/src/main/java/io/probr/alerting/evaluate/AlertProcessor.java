@@ -3,6 +3,7 @@ package io.probr.alerting.evaluate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.probr.alerting.AlertTransition;
 import io.probr.schemas.alert.Condition;
+import io.probr.schemas.config.KeyCodec;
 import io.probr.schemas.config.Trigger;
 import io.probr.schemas.payload.BatchedPayload;
 import io.probr.schemas.payload.ParsedPayload;
@@ -11,11 +12,9 @@ import io.probr.schemas.payload.ProbrJson;
 import io.probr.schemas.topic.Topic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -132,7 +131,7 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
             boolean open = last != null && last.open();
             if (verdict.state() == Verdict.State.BREACHED && !open) {
                 long sequence = last == null ? 1 : last.sequence() + 1;
-                String incidentId = "inc_" + hash(key + SEPARATOR + sequence);
+                String incidentId = "inc_" + KeyCodec.sha256Hex(key + SEPARATOR + sequence).substring(0, 20);
                 incidents.put(key, json(new Incident(incidentId, sequence, true, trigger.version(),
                         verdict.windowEndMs(), verdict.value())));
                 emit(trigger, condition, container, verdict, incidentId, AlertTransition.FIRING);
@@ -235,12 +234,4 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
         }
     }
 
-    private static String hash(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 20);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -61,18 +61,16 @@ public final class AdminTokenCli implements Runnable {
             try (Admin admin = kafka.admin(Map.of())) {
                 TopicSetup.ensure(admin, List.of(Topic.CONFIG), kafka.topicPartitions(), kafka.topicReplication(), 30_000);
             }
-            try (ConfigView view = new ConfigView(kafka, "probr-admin-token-cli").start();
+            try (ConfigView view = ConfigView.load(kafka, "probr-admin-token-cli", Duration.ofSeconds(30));
                  ConfigWriter writer = new ConfigWriter(kafka, view)) {
-                if (!view.awaitLoaded(Duration.ofSeconds(30))) {
-                    spec.commandLine().getErr().println("could not read " + Topic.CONFIG.topicName() + " at "
-                            + kafka.bootstrapServers());
-                    return 1;
-                }
                 Map<String, Object> token = new Tokens(view, writer, Clock.systemUTC()).create(label, readOnly);
                 spec.commandLine().getErr().println("admin token " + token.get("id") + (readOnly ? " (read-only)" : "")
                         + " created; it is shown only once:");
                 spec.commandLine().getOut().println(token.get("token"));
                 return 0;
+            } catch (IllegalStateException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 1;
             }
         }
     }

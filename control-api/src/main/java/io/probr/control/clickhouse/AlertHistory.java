@@ -36,7 +36,8 @@ public final class AlertHistory {
             e.put("metric", row.get("metric").asText());
             e.put("value", row.get("value").asDouble());
             e.put("threshold", row.get("threshold").asDouble());
-            e.put("window", ordered("start", instant(row, "window_start_ms"), "end", instant(row, "window_end_ms")));
+            e.put("window", new TimeRange(Instant.ofEpochMilli(row.get("window_start_ms").asLong()),
+                    Instant.ofEpochMilli(row.get("window_end_ms").asLong())).toJson());
             e.put("at", instant(row, "at_ms"));
             out.add(e);
         }
@@ -77,13 +78,5 @@ public final class AlertHistory {
 
     private static String emptyToNull(String s) {
         return s.isEmpty() ? null : s;
-    }
-
-    /** A JSON object whose fields keep the order given. */
-    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
-        Map<String, Object> map = new java.util.LinkedHashMap<>();
-        map.put(k1, v1);
-        map.put(k2, v2);
-        return map;
     }
 }

@@ -88,7 +88,7 @@ public final class Reports {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("group_by", request.groupBy());
         answer.put("metrics", request.metrics());
-        answer.put("date_range", ordered("start", request.range().start().toString(), "end", request.range().end().toString()));
+        answer.put("date_range", request.range().toJson());
         answer.put("rows", data);
         answer.put("truncated", truncated);
         return answer;
@@ -140,13 +140,5 @@ public final class Reports {
             map.put(pairs[i], pairs[i + 1]);
         }
         return java.util.Collections.unmodifiableMap(map);
-    }
-
-    /** A JSON object whose fields keep the order given. */
-    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
-        Map<String, Object> map = new java.util.LinkedHashMap<>();
-        map.put(k1, v1);
-        map.put(k2, v2);
-        return map;
     }
 }

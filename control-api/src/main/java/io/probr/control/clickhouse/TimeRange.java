@@ -31,6 +31,14 @@ public record TimeRange(Instant start, Instant end) {
         return new TimeRange(start, end);
     }
 
+    /** {@code {"start": ISO instant, "end": ISO instant}}, in that order. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("start", start.toString());
+        json.put("end", end.toString());
+        return json;
+    }
+
     public Params bind(Params params) {
         return params.uint64("start_ms", start.toEpochMilli()).uint64("end_ms", end.toEpochMilli());
     }

@@ -155,16 +155,15 @@ public final class KeyCli implements Runnable {
             try (Admin admin = kafka.admin(Map.of())) {
                 TopicSetup.ensure(admin, List.of(Topic.CONFIG), kafka.topicPartitions(), kafka.topicReplication(), 30_000);
             }
-            try (ConfigView view = new ConfigView(kafka, "probr-key-import").start();
+            try (ConfigView view = ConfigView.load(kafka, "probr-key-import", Duration.ofSeconds(30));
                  ConfigWriter writer = new ConfigWriter(kafka, view)) {
-                if (!view.awaitLoaded(Duration.ofSeconds(30))) {
-                    options.err().println("could not read the configuration topic at " + kafka.bootstrapServers());
-                    return 1;
-                }
                 KeyImport.Result result = KeyImport.run(file, view, writer, Clock.systemUTC());
                 options.err().println("imported " + result.keysCreated() + " keys and " + result.sitesCreated()
                         + " sites from " + options.file + "; " + result.keysAlreadyThere() + " keys were already there");
                 return 0;
+            } catch (IllegalStateException e) {
+                options.err().println(e.getMessage());
+                return 1;
             }
         }
     }

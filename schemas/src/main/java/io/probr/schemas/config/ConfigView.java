@@ -52,6 +52,20 @@ public final class ConfigView implements AutoCloseable {
         follower.setDaemon(true);
     }
 
+    /**
+     * A started view, read to the end within {@code timeout}; closed and refused with an
+     * {@link IllegalStateException} saying where it looked when it is not (Kafka unreachable, topic missing).
+     */
+    public static ConfigView load(KafkaSettings kafka, String clientId, Duration timeout) throws InterruptedException {
+        ConfigView view = new ConfigView(kafka, clientId).start();
+        if (!view.awaitLoaded(timeout)) {
+            view.close();
+            throw new IllegalStateException("could not read " + PARTITION.topic() + " at " + kafka.bootstrapServers()
+                    + " within " + timeout.toSeconds() + " s");
+        }
+        return view;
+    }
+
     /** Starts reading; call once the topic exists. */
     public ConfigView start() {
         follower.start();
@@ -202,14 +216,18 @@ public final class ConfigView implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         boolean started = follower.getState() != Thread.State.NEW;
         running = false;
         consumer.wakeup();
-        if (started) {
-            follower.join(5000);
-        } else {
+        if (!started) {
             consumer.close(Duration.ofSeconds(2));
+            return;
+        }
+        try {
+            follower.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
