@@ -71,10 +71,11 @@ public final class SinkApp implements AutoCloseable {
      */
     private static List<String> migrate(ClickHouseHttp clickHouse, long waitMs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        MigrationRunner runner = new MigrationRunner(clickHouse); // one lock owner across the attempts
         while (true) {
             awaitClickHouse(clickHouse, deadline, waitMs);
             try {
-                return new MigrationRunner(clickHouse).apply(Migration.bundled());
+                return runner.apply(Migration.bundled());
             } catch (MigrationException e) {
                 if (!(e.getCause() instanceof ClickHouseException ce && ce.getCause() instanceof IOException)
                         || System.nanoTime() > deadline) {

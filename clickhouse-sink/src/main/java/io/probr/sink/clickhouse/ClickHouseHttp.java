@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * ClickHouse's HTTP interface for DDL and reads: on 18.16 JDBC SELECTs fail (no RowBinaryWithNamesAndTypes),
- * while a query posted over HTTP with a text format works on every version. Inserts go through JDBC.
+ * ClickHouse's HTTP interface for DDL and reads: a query posted over HTTP with a text format works on every
+ * version, 18.16 included. Inserts go through client-v2 with RowBinary ({@link ClickHouseWriter}).
  */
 public final class ClickHouseHttp {
     private final URI endpoint;
