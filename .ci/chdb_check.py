@@ -163,3 +163,23 @@ for table in ("events", "tag_executions", "windows", "tag_windows"):
     if rows != (golden / f"probr.{table}.tsv").read_text():
         sys.exit(f"chDB: the sink's RowBinary for probr.{table} loads as\n{rows}")
     print(f"RowBinary into probr.{table}: ok")
+
+# The sink's migration lock (MigrationLock) and retention (RetentionJob), statement for statement.
+query("CREATE TABLE probr.schema_migrations_lock ENGINE = Log AS SELECT 'chdb' AS owner, now() AS acquired_at",
+      "take the migration lock")
+held = query("SELECT owner, toUInt64(greatest(now() - acquired_at, 0)) FROM probr.schema_migrations_lock LIMIT 1"
+             " FORMAT TabSeparated", "read the migration lock")
+if not held.startswith("chdb\t"):
+    sys.exit(f"chDB: the migration lock reads {held!r}")
+query("RENAME TABLE probr.schema_migrations_lock TO probr.schema_migrations_lock_stale_x", "break a stale lock")
+query("DROP TABLE IF EXISTS probr.schema_migrations_lock_stale_x", "drop a broken lock")
+query("INSERT INTO probr.events (ingest_id, container_id, event_name, timestamp_ms) SELECT generateUUIDv4(),"
+      " 'GTM-RETENTION', 'page_view', 1705320000000", "insert an old event")
+partitions = query("SELECT DISTINCT partition FROM system.parts WHERE active AND database = 'probr'"
+                   " AND table = 'events' ORDER BY partition FORMAT TabSeparated", "list partitions").split()
+if "202401" not in partitions:
+    sys.exit(f"chDB: partitions of probr.events read {partitions}")
+query("ALTER TABLE probr.events DROP PARTITION 202401", "drop an expired partition")
+if query("SELECT count() FROM probr.events WHERE container_id = 'GTM-RETENTION'", "count").strip() != "0":
+    sys.exit("chDB: DROP PARTITION left rows")
+print("migration lock and retention statements: ok")

@@ -39,7 +39,7 @@ public final class AlertingApp implements AutoCloseable {
         log.info("starting alerting with {}", settings);
         try (Admin admin = settings.kafka().admin(Map.of())) {
             TopicSetup.ensure(admin, List.of(Topic.WINDOWS, Topic.BATCHES, Topic.ALERTS, Topic.CONFIG),
-                    settings.kafka().topicPartitions(), settings.kafka().topicReplication(), 30_000);
+                    settings.kafka(), 30_000);
         }
         config = ConfigView.load(settings.kafka(), "probr-alerting-config", Duration.ofSeconds(60));
         Clock clock = Clock.systemUTC();

@@ -12,14 +12,18 @@ import io.probr.sink.consumer.DeadLetters;
 import io.probr.sink.consumer.SinkLoop;
 import io.probr.sink.mapping.RecordMapper;
 import io.probr.sink.metrics.SinkMetrics;
+import io.probr.sink.retention.RetentionJob;
 import io.probr.sink.schema.Migration;
 import io.probr.sink.schema.MigrationException;
 import io.probr.sink.schema.MigrationRunner;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,6 +40,11 @@ public final class SinkApp implements AutoCloseable {
     private final Thread loopThread;
     private final KafkaProducer<byte[], byte[]> dlqProducer;
     private final HealthServer health;
+    private final ScheduledExecutorService retention = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "sink-retention");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean closing;
 
     public SinkApp(SinkConfig config) throws Exception {
@@ -46,7 +55,7 @@ public final class SinkApp implements AutoCloseable {
         log.info("ClickHouse schema up to date ({} migration(s) applied now)", applied.size());
         try (Admin admin = config.kafka().admin(Map.of())) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.BATCHES, Topic.WINDOWS, Topic.DLQ),
-                    config.kafka().topicPartitions(), config.kafka().topicReplication(), 30_000);
+                    config.kafka(), 30_000);
         }
         SinkMetrics metrics = new SinkMetrics();
         dlqProducer = new KafkaProducer<>(producerProperties(config));
@@ -62,6 +71,8 @@ public final class SinkApp implements AutoCloseable {
         health = new HealthServer(config.host(), config.port(), loopThread::isAlive,
                 () -> loopThread.isAlive() && loop.isHealthy() && clickHouse.isReachable(), metrics.registry());
         loopThread.start();
+        retention.scheduleWithFixedDelay(new RetentionJob(clickHouse, config.retention(), Clock.systemUTC()),
+                0, config.retentionCheckMs(), TimeUnit.MILLISECONDS);
         log.info("sink running; health and metrics on port {}", health.port());
     }
 
@@ -108,6 +119,7 @@ public final class SinkApp implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closing = true;
+        retention.shutdownNow();
         loop.stop();
         loopThread.join(TimeUnit.SECONDS.toMillis(60));
         dlqProducer.close(Duration.ofSeconds(10));

@@ -4,6 +4,7 @@ import io.probr.schemas.runtime.EnvVars;
 import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.window.EventTimeRule;
 import io.probr.schemas.window.WindowSpec;
+import io.probr.sink.retention.RetentionPolicy;
 import java.util.Map;
 
 /**
@@ -27,6 +28,8 @@ public record SinkConfig(
         EventTimeRule timeRule,
         WindowSpec windows,
         String aggregatorApplicationId,
+        RetentionPolicy retention,
+        long retentionCheckMs,
         Map<String, String> consumerOverrides) {
 
     public static final String CONSUMER_PREFIX = "PROBR_KAFKA_CONSUMER_";
@@ -50,6 +53,9 @@ public record SinkConfig(
                 WindowSpec.fromEnv(e),
                 // the aggregator's own variable and default: the rebuild waits for the group that really runs
                 e.get("PROBR_AGGREGATOR_APPLICATION_ID", "probr-aggregator"),
+                new RetentionPolicy(e.integer("PROBR_RETENTION_RAW_DAYS", 30, 0, 36_500),
+                        e.integer("PROBR_RETENTION_WINDOWS_DAYS", 400, 0, 36_500)),
+                e.number("PROBR_RETENTION_CHECK_MS", 3_600_000, 1_000, 86_400_000),
                 e.withPrefix(CONSUMER_PREFIX));
     }
 
@@ -59,7 +65,8 @@ public record SinkConfig(
         return "SinkConfig[" + kafka + ", group=" + groupId + ", clickhouse=" + clickHouseUrl
                 + " as " + clickHouseUser + ", batchRows=" + batchRows + ", flushIntervalMs=" + flushIntervalMs
                 + ", retry=" + retryMinMs + ".." + retryMaxMs + " ms, http=" + host + ":" + port
-                + ", maxClockSkewMs=" + timeRule.maxSkewMs()
+                + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", retentionDays=" + retention.rawDays() + "/"
+                + retention.windowsDays()
                 + ", consumerOverrides=" + consumerOverrides.keySet() + "]";
     }
 

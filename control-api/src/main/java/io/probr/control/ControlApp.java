@@ -39,8 +39,7 @@ public final class ControlApp implements AutoCloseable {
     public ControlApp(ControlConfig config) throws Exception {
         log.info("starting control API with {}", config);
         try (Admin admin = config.kafka().admin(Map.of())) {
-            TopicSetup.ensure(admin, List.of(Topic.CONFIG), config.kafka().topicPartitions(),
-                    config.kafka().topicReplication(), 60_000);
+            TopicSetup.ensure(admin, List.of(Topic.CONFIG), config.kafka(), 60_000);
         }
         view = ConfigView.load(config.kafka(), "probr-control-api", Duration.ofSeconds(60));
         writer = new ConfigWriter(config.kafka(), view);

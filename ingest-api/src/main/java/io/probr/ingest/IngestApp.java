@@ -71,8 +71,7 @@ public final class IngestApp implements AutoCloseable {
                 : List.of(Topic.EVENTS, Topic.BATCHES, Topic.CONFIG);
         List<String> names = topics.stream().map(Topic::topicName).toList();
         try {
-            TopicSetup.ensure(readiness.admin(), topics, config.kafka().topicPartitions(),
-                    config.kafka().topicReplication(), 5000);
+            TopicSetup.ensure(readiness.admin(), topics, config.kafka(), 5000);
             publisher.loadMetadata(names);
             log.info("topics {} ready", names);
         } catch (Exception e) {

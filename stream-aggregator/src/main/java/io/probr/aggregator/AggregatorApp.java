@@ -30,7 +30,7 @@ public final class AggregatorApp implements AutoCloseable {
         log.info("starting aggregator with {}", config);
         try (Admin admin = config.kafka().admin(Map.of())) {
             TopicSetup.ensure(admin, List.of(Topic.EVENTS, Topic.WINDOWS, Topic.DLQ),
-                    config.kafka().topicPartitions(), config.kafka().topicReplication(), 30_000);
+                    config.kafka(), 30_000);
             ChangelogTopics.applyConfig(admin, config.applicationId(), 30_000);
         }
         streams = new KafkaStreams(WindowTopology.build(config, metrics), WindowTopology.streamsConfig(config));

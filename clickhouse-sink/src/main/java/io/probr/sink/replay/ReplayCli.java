@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
                 + " are replaced, not added.",
                 "With --rebuild-windows, recomputes the windows whose start is in [--from, --to) from the events, with"
                 + " PROBR_WINDOW_SIZE_MS, in place of the stream windows stored for that range.",
+                "Records are kept PROBR_TOPIC_RETENTION_DAYS (default 7) days in the topics: that is how far back a replay"
+                + " can go.",
                 "Settings: the sink's environment variables (PROBR_KAFKA_BOOTSTRAP, PROBR_CLICKHOUSE_URL, ...)."},
         footerHeading = "%nExit status: ",
         footer = "0 done, 1 failed, 2 bad arguments, 3 nothing matched the container, 130 interrupted.")

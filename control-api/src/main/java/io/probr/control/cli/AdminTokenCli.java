@@ -59,7 +59,7 @@ public final class AdminTokenCli implements Runnable {
         public Integer call() throws Exception {
             KafkaSettings kafka = KafkaSettings.fromEnv(new EnvVars(System.getenv()));
             try (Admin admin = kafka.admin(Map.of())) {
-                TopicSetup.ensure(admin, List.of(Topic.CONFIG), kafka.topicPartitions(), kafka.topicReplication(), 30_000);
+                TopicSetup.ensure(admin, List.of(Topic.CONFIG), kafka, 30_000);
             }
             try (ConfigView view = ConfigView.load(kafka, "probr-admin-token-cli", Duration.ofSeconds(30));
                  ConfigWriter writer = new ConfigWriter(kafka, view)) {

@@ -153,7 +153,7 @@ public final class KeyCli implements Runnable {
             KeyFile file = KeyFile.read(options.file);
             KafkaSettings kafka = KafkaSettings.fromEnv(new EnvVars(System.getenv()));
             try (Admin admin = kafka.admin(Map.of())) {
-                TopicSetup.ensure(admin, List.of(Topic.CONFIG), kafka.topicPartitions(), kafka.topicReplication(), 30_000);
+                TopicSetup.ensure(admin, List.of(Topic.CONFIG), kafka, 30_000);
             }
             try (ConfigView view = ConfigView.load(kafka, "probr-key-import", Duration.ofSeconds(30));
                  ConfigWriter writer = new ConfigWriter(kafka, view)) {

@@ -1,37 +1,96 @@
 package io.probr.schemas.runtime;
 
+import io.probr.schemas.runtime.KafkaSettings.TopicRetention;
 import io.probr.schemas.topic.Topic;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics when they are missing, with the message size every hop agrees on, and returns
- * once every partition's leader serves it.
+ * once every partition's leader serves it. Existing topics get the deployment's retention when theirs differs.
  */
 public final class TopicSetup {
+    private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
     private static final long RETRY_MS = 100;
+    static final String RETENTION_MS = "retention.ms";
 
     private TopicSetup() {
     }
 
+    public static void ensure(Admin admin, Collection<Topic> topics, KafkaSettings kafka, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        ensure(admin, topics, kafka.topicPartitions(), kafka.topicReplication(), kafka.retention(), timeoutMs);
+    }
+
+    /** With the default retention; for tests and benchmarks. */
     public static void ensure(Admin admin, Collection<Topic> topics, int partitions, short replication,
                               long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException {
-        create(admin, topics.stream().map(t -> newTopic(t.topicName(), t.partitions(partitions), replication, t.configs()))
-                        .toList(),
-                timeoutMs);
+        ensure(admin, topics, partitions, replication, TopicRetention.DEFAULT, timeoutMs);
+    }
+
+    private static void ensure(Admin admin, Collection<Topic> topics, int partitions, short replication,
+                               TopicRetention retention, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, String> retentionMs = new TreeMap<>();
+        List<NewTopic> wanted = new ArrayList<>();
+        for (Topic topic : topics) {
+            Map<String, String> configs = new HashMap<>(topic.configs());
+            topic.retentionMs(retention).ifPresent(ms -> {
+                configs.put(RETENTION_MS, Long.toString(ms));
+                retentionMs.put(topic.topicName(), Long.toString(ms));
+            });
+            wanted.add(newTopic(topic.topicName(), topic.partitions(partitions), replication, configs));
+        }
+        create(admin, wanted, timeoutMs);
+        applyRetention(admin, retentionMs, timeoutMs);
+    }
+
+    /**
+     * Topics created before retention was set, or with another one, get the configured value; the broker's
+     * 7-day default would otherwise decide, silently, the replay window and how long dead letters are kept.
+     */
+    private static void applyRetention(Admin admin, Map<String, String> retentionMs, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (retentionMs.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = retentionMs.keySet().stream()
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        Map<ConfigResource, Config> current = admin.describeConfigs(resources).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        for (ConfigResource resource : resources) {
+            String wanted = retentionMs.get(resource.name());
+            ConfigEntry entry = current.get(resource).get(RETENTION_MS);
+            String now = entry == null ? null : entry.value();
+            if (!wanted.equals(now)) {
+                log.info("setting {} of topic {} to {} (was {})", RETENTION_MS, resource.name(), wanted, now);
+                changes.put(resource, List.of(new AlterConfigOp(new ConfigEntry(RETENTION_MS, wanted), AlterConfigOp.OpType.SET)));
+            }
+        }
+        if (!changes.isEmpty()) {
+            admin.incrementalAlterConfigs(changes).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     static void ensureNamed(Admin admin, List<String> topicNames, int partitions, short replication, long timeoutMs)

@@ -1,7 +1,9 @@
 package io.probr.schemas.topic;
 
+import io.probr.schemas.runtime.KafkaSettings.TopicRetention;
 import io.probr.schemas.runtime.TopicSetup;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** The Kafka topics of the pipeline. Each is keyed by {@code container_id}. */
 public enum Topic {
@@ -59,6 +61,19 @@ public enum Topic {
     /** Topic settings beyond the ones every topic gets ({@link TopicSetup}); empty for the broker's defaults. */
     public Map<String, String> configs() {
         return configs;
+    }
+
+    /**
+     * The {@code retention.ms} {@link TopicSetup} gives this topic: the deployment's for the pipeline's records and
+     * its dead letters; none for the config topic (compacted: it keeps the latest of each entity forever) and the
+     * edge's warm-up topic (its own, in {@link #configs()}).
+     */
+    public OptionalLong retentionMs(TopicRetention retention) {
+        return switch (this) {
+            case EVENTS, BATCHES, WINDOWS, ALERTS -> OptionalLong.of(retention.recordsMs());
+            case DLQ -> OptionalLong.of(retention.deadLettersMs());
+            case EDGE_WARMUP, CONFIG -> OptionalLong.empty();
+        };
     }
 
     public String topicName() {

@@ -33,6 +33,6 @@ class KafkaSettingsTest {
         assertFalse(logged.contains("s3cret"), logged);
         assertFalse(logged.contains("PlainLoginModule"), logged);
         assertEquals("kafka=kafka:9092, kafkaClientSettings=[sasl.jaas.config, sasl.mechanism, security.protocol],"
-                + " topics=3x1", logged);
+                + " topics=3x1, topicRetentionDays=7, dlqRetentionDays=30", logged);
     }
 }
