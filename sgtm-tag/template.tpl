@@ -587,7 +587,123 @@ ___SERVER_PERMISSIONS___
 
 ___TESTS___
 
-scenarios: []
+scenarios:
+- name: Per event - sends the contract's payload, values never
+  code: |-
+    runCode(mockData);
+
+    assertApi('gtmOnSuccess').wasCalled();
+    assertThat(requests).hasLength(1);
+    assertThat(requests[0].url).isEqualTo('https://probr.example.com/ingest');
+    assertThat(requests[0].options).isEqualTo({method: 'POST', timeout: 5000,
+      headers: {'Content-Type': 'application/json', 'X-Probr-Key': 'pk_live_test'}});
+    assertThat(requests[0].body).isEqualTo({
+      container_id: 'GTM-ABC123',
+      event_name: 'purchase',
+      timestamp_ms: 1708790400000,
+      tags: [
+        {id: '15', name: 'GA4 - Event', status: 'success', execution_time: 120},
+        {id: '22', status: 'failure', execution_time: 5000}
+      ],
+      user_data: {has_email: true, has_phone: false, has_first_name: true, has_last_name: true,
+        has_city: false, has_country: true},
+      ecommerce: {has_value: true, has_currency: true, has_transaction_id: true, has_items: true}
+    });
+- name: Per event - a page view has no e-commerce and no user data
+  code: |-
+    eventData = {event_name: 'page_view'};
+
+    runCode(mockData);
+
+    assertThat(requests[0].body.event_name).isEqualTo('page_view');
+    assertThat(requests[0].body.user_data).isUndefined();
+    assertThat(requests[0].body.ecommerce).isUndefined();
+- name: Batched - one request per batch, with the counters
+  code: |-
+    mockData.sendMode = 'batched';
+
+    runCode(mockData);
+    assertThat(requests).hasLength(0);
+    runCode(mockData);
+
+    assertThat(requests).hasLength(1);
+    assertThat(requests[0].options.timeout).isEqualTo(10000);
+    assertThat(requests[0].body).isEqualTo({
+      container_id: 'GTM-ABC123',
+      batch: true,
+      window_start_ms: 1708790400000,
+      window_end_ms: 1708790400000,
+      total_events: 2,
+      event_counts: {purchase: 2},
+      tag_metrics: {
+        'GA4 - Event': {success: 2, failure: 0, timeout: 0, exception: 0, total_exec_ms: 240, count: 2},
+        '22': {success: 0, failure: 2, timeout: 0, exception: 0, total_exec_ms: 10000, count: 2}
+      },
+      user_data_quality: {email: 2, phone: 0, address: 2, total: 2},
+      ecommerce_quality: {value: 2, currency: 2, transaction_id: 2, items: 2, total: 2}
+    });
+- name: A 429 stops sending until Retry-After has passed
+  code: |-
+    answer = {status: 429, headers: {'retry-after': '30'}, body: '{"error":"rate_limited"}'};
+
+    runCode(mockData);
+    answer = {status: 200, headers: {}, body: '{"status":"ok"}'};
+    runCode(mockData);
+
+    assertThat(requests).hasLength(1);
+    assertApi('logToConsole').wasCalledWith('Probr: rate limited (429): sending again in 30 s');
+    now = now + 30000;
+    runCode(mockData);
+    assertThat(requests).hasLength(2);
+- name: A wrong key is logged with the edge's message
+  code: |-
+    answer = {status: 401, headers: {}, body: '{"error":"unauthorized","message":"unknown key"}'};
+
+    runCode(mockData);
+
+    assertApi('gtmOnSuccess').wasCalled();
+    assertApi('logToConsole').wasCalledWith('Probr: the edge refused the ingestion key (401 unauthorized: unknown key): check the "Ingestion key" field');
+setup: |-
+  const JSON = require('JSON');
+  require('templateDataStorage').clear();
+
+  const mockData = {
+    endpoint: 'https://probr.example.com/ingest',
+    ingestionKey: 'pk_live_test',
+    sendMode: 'per_event',
+    batchSize: '2',
+    maxWaitSeconds: '60',
+    nameMetadataKey: 'name',
+    excludeMetadataKey: 'exclude',
+    ignoredTagIds: '31'
+  };
+  let eventData = {
+    event_name: 'purchase',
+    value: 42,
+    currency: 'EUR',
+    transaction_id: 'T-1',
+    items: [{item_id: 'SKU-1'}],
+    user_data: {sha256_email_address: 'f1e2', address: {first_name: 'Ada', last_name: 'Lovelace', country: 'FR'}}
+  };
+  const tags = [
+    {id: '15', name: 'GA4 - Event', status: 'success', executionTime: 120},
+    {id: '22', status: 'failure', executionTime: 5000},
+    {id: '31', name: 'Left out by id', status: 'success', executionTime: 1},
+    {id: '99', name: 'Probr monitoring', exclude: 'true', status: 'success', executionTime: 0}
+  ];
+  let now = 1708790400000;
+  let answer = {status: 200, headers: {}, body: '{"status":"ok"}'};
+  const requests = [];
+
+  mock('getEventData', (key) => eventData[key]);
+  mock('getTimestampMillis', () => now);
+  mock('addEventCallback', (callback) => {
+    callback('GTM-ABC123', {tags: tags});
+  });
+  mock('sendHttpRequest', (url, callback, options, body) => {
+    requests.push({url: url, options: options, body: JSON.parse(body)});
+    callback(answer.status, answer.headers, answer.body);
+  });
 
 
 ___NOTES___

@@ -86,6 +86,13 @@ export class ServerInstance {
     return run;
   }
 
+  /** One API as the template's require() gives it, outside a run (for test code). */
+  api(name) {
+    const apis = this.#apis({}, { outcome: null, callbacks: [], calls: [] });
+    if (!(name in apis)) throw new Error(`${name} is not a server-side sandboxed API this harness knows`);
+    return apis[name]();
+  }
+
   /** Resolves once every request sent so far (and any they caused) is answered. */
   async settled() {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
