@@ -79,10 +79,15 @@ class SgtmTagIT {
     }
 
     private JsonNode drive(String endpoint, String key, String mode, String container) throws Exception {
-        Process node = new ProcessBuilder("node", ROOT.resolve("sgtm-tag/harness/drive.mjs").toString(),
-                "--endpoint", endpoint, "--key", key, "--mode", mode, "--container", container,
-                "--events", Integer.toString(EVENTS), "--batch-size", Integer.toString(BATCH_SIZE), "--seed", "11")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process node;
+        try {
+            node = new ProcessBuilder("node", ROOT.resolve("sgtm-tag/harness/drive.mjs").toString(),
+                    "--endpoint", endpoint, "--key", key, "--mode", mode, "--container", container,
+                    "--events", Integer.toString(EVENTS), "--batch-size", Integer.toString(BATCH_SIZE), "--seed", "11")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new AssertionError("this test runs the tag under Node: install Node.js 18 or later (.ci/run does)", e);
+        }
         byte[] out = node.getInputStream().readAllBytes();
         if (!node.waitFor(120, TimeUnit.SECONDS) || node.exitValue() != 0) {
             node.destroyForcibly();
