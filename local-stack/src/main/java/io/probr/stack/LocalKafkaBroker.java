@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,12 +29,33 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final SaslListener sasl;
     private Process process;
 
+    /** A listener that takes SASL/PLAIN logins, as a secured cluster does; the others stay plaintext. */
+    public record SaslListener(int port, String user, String password) {
+        /** The client settings that log in, as {@code PROBR_KAFKA_CLIENT_*} variables. */
+        public Map<String, String> clientEnv() {
+            return Map.of("PROBR_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                    "PROBR_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN",
+                    "PROBR_KAFKA_CLIENT_SASL_JAAS_CONFIG", jaas(user, password));
+        }
+
+        static String jaas(String user, String password) {
+            return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                    + "\" password=\"" + password + "\";";
+        }
+    }
+
     public LocalKafkaBroker(Path dir, int port, int controllerPort) {
+        this(dir, port, controllerPort, null);
+    }
+
+    private LocalKafkaBroker(Path dir, int port, int controllerPort, SaslListener sasl) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.sasl = sasl;
     }
 
     /** A broker on two free loopback ports. */
@@ -41,8 +63,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return new LocalKafkaBroker(dir, freePort(), freePort());
     }
 
+    /** A broker on free ports with, besides the plaintext listener, a SASL_PLAINTEXT one for {@code user}. */
+    public static LocalKafkaBroker withSaslListener(Path dir, String user, String password) {
+        return new LocalKafkaBroker(dir, freePort(), freePort(), new SaslListener(freePort(), user, password));
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL listener, if this broker has one. */
+    public SaslListener sasl() {
+        return sasl;
+    }
+
+    public String saslBootstrapServers() {
+        return "127.0.0.1:" + sasl.port();
     }
 
     public Path logFile() {
@@ -93,15 +129,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private Path writeConfig() throws IOException {
+        String saslListener = sasl == null ? "" : ",SASL://127.0.0.1:" + sasl.port();
+        String saslSettings = sasl == null ? "" : String.join("\n",
+                "sasl.enabled.mechanisms=PLAIN",
+                "listener.name.sasl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required user_" + sasl.user() + "=\"" + sasl.password() + "\";");
         String config = String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + saslListener,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + saslListener,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT",
+                saslSettings,
                 "log.dirs=" + dir.resolve("data"),
                 "num.partitions=3",
                 "auto.create.topics.enable=false",
