@@ -155,6 +155,7 @@ const makeInteger = require('makeInteger');
 const makeString = require('makeString');
 const Math = require('Math');
 const Object = require('Object');
+const queryPermission = require('queryPermission');
 const sendHttpRequest = require('sendHttpRequest');
 const templateDataStorage = require('templateDataStorage');
 
@@ -170,8 +171,10 @@ const MAX_EXECUTION_MS = 4294967295;
 const PER_EVENT_TIMEOUT_MS = 5000;
 const BATCHED_TIMEOUT_MS = 10000;
 const MAX_RETRY_AFTER_S = 3600;
-const RETRY_AT_KEY = 'probr_retry_at_ms';
-const BATCH_KEY = 'probr_batch_';
+const MAX_BACKOFF_S = 300;
+// Distinct names per batch: beyond, counted under (other), so a batch stays far below the edge's 1 MiB.
+const MAX_NAMES = 1000;
+const OTHER = '(other)';
 
 const mode = data.sendMode === 'batched' ? 'batched' : 'per_event';
 const nameKey = text(data.nameMetadataKey) || 'name';
@@ -179,6 +182,10 @@ const excludeKey = text(data.excludeMetadataKey) || 'exclude';
 const ignoredIds = idList(data.ignoredTagIds);
 const batchSize = bounded(data.batchSize, 50, 1, 10000);
 const maxWaitMs = bounded(data.maxWaitSeconds, 60, 1, 86400) * 1000;
+// Storage is shared by every tag of this template in the server: each endpoint and key has its own.
+const scope = makeString(data.endpoint) + '|' + makeString(data.ingestionKey);
+const RETRY_AT_KEY = 'probr_retry_at|' + scope;
+const FAILURES_KEY = 'probr_failures|' + scope;
 
 // What the event carries is read now; the tags' outcomes once they all ran.
 const eventTimeMs = getTimestampMillis();
@@ -256,6 +263,7 @@ function ecommercePresence(name) {
 }
 
 function sendEvent(event) {
+  if (!allowed()) return;
   const waitMs = retryAtMs() - getTimestampMillis();
   if (waitMs > 0) {
     log('event ' + event.event_name + ' not sent: the edge asked to wait ' + Math.ceil(waitMs / 1000) + ' s more (429)');
@@ -265,7 +273,7 @@ function sendEvent(event) {
 }
 
 function addToBatch(event) {
-  const key = BATCH_KEY + event.container_id;
+  const key = 'probr_batch|' + scope + '|' + event.container_id;
   const batch = templateDataStorage.getItemCopy(key) || emptyBatch(event.container_id, getTimestampMillis());
   count(batch, event);
   templateDataStorage.setItemCopy(key, batch);
@@ -278,12 +286,16 @@ function flushIfDue(key) {
   const now = getTimestampMillis();
   const batch = templateDataStorage.getItemCopy(key);
   if (!batch || (batch.total_events < batchSize && now - batch.opened_at_ms < maxWaitMs)) return;
-  if (now < retryAtMs()) return;
+  if (now < retryAtMs() || !allowed()) return;
   templateDataStorage.removeItem(key);
-  post(payloadOf(batch), BATCHED_TIMEOUT_MS, (retry) => {
-    if (!retry) return;
+  post(payloadOf(batch), BATCHED_TIMEOUT_MS, (retry, statusCode) => {
+    if (!retry) {
+      templateDataStorage.removeItem(FAILURES_KEY);
+      return;
+    }
     const current = templateDataStorage.getItemCopy(key);
     templateDataStorage.setItemCopy(key, current ? merged(batch, current) : batch);
+    if (statusCode !== 429) backOff();
   });
 }
 
@@ -303,10 +315,10 @@ function count(batch, event) {
   batch.window_start_ms = batch.window_start_ms < 0 ? time : Math.min(batch.window_start_ms, time);
   batch.window_end_ms = Math.max(batch.window_end_ms, time);
   batch.total_events += 1;
-  const name = safeKey(event.event_name);
+  const name = counterKey(batch.event_counts, event.event_name);
   batch.event_counts[name] = (batch.event_counts[name] || 0) + 1;
   event.tags.forEach((tag) => {
-    const key = safeKey(tag.name || tag.id);
+    const key = counterKey(batch.tag_metrics, tag.name || tag.id);
     const metrics = batch.tag_metrics[key] || {success: 0, failure: 0, timeout: 0, exception: 0, total_exec_ms: 0, count: 0};
     metrics[tag.status] += 1;
     metrics.total_exec_ms += tag.execution_time || 0;
@@ -338,10 +350,14 @@ function merged(a, b) {
   result.window_end_ms = Math.max(a.window_end_ms, b.window_end_ms);
   result.total_events = a.total_events + b.total_events;
   [a, b].forEach((batch) => {
-    addCounts(result.event_counts, batch.event_counts);
-    Object.keys(batch.tag_metrics).forEach((tag) => {
-      result.tag_metrics[tag] = result.tag_metrics[tag] || {success: 0, failure: 0, timeout: 0, exception: 0, total_exec_ms: 0, count: 0};
-      addCounts(result.tag_metrics[tag], batch.tag_metrics[tag]);
+    Object.keys(batch.event_counts).forEach((key) => {
+      const target = counterKey(result.event_counts, key.substring(2));
+      result.event_counts[target] = (result.event_counts[target] || 0) + batch.event_counts[key];
+    });
+    Object.keys(batch.tag_metrics).forEach((key) => {
+      const target = counterKey(result.tag_metrics, key.substring(2));
+      result.tag_metrics[target] = result.tag_metrics[target] || {success: 0, failure: 0, timeout: 0, exception: 0, total_exec_ms: 0, count: 0};
+      addCounts(result.tag_metrics[target], batch.tag_metrics[key]);
     });
     addCounts(result.user_data_quality, batch.user_data_quality);
     addCounts(result.ecommerce_quality, batch.ecommerce_quality);
@@ -358,16 +374,51 @@ function addCounts(into, from) {
 function payloadOf(batch) {
   const payload = {};
   Object.keys(batch).forEach((key) => {
-    if (key !== 'opened_at_ms') payload[key] = batch[key];
+    if (key === 'event_counts' || key === 'tag_metrics') {
+      payload[key] = {};
+      Object.keys(batch[key]).forEach((counter) => {
+        payload[key][outputName(counter)] = batch[key][counter];
+      });
+    } else if (key !== 'opened_at_ms') {
+      payload[key] = batch[key];
+    }
   });
   return payload;
 }
 
-// onDone(retry): whether the payload may be sent again (429, 5xx, no answer); refused ones (4xx) never are.
+// Counters are kept under 'k:' + name, so no event or tag name (constructor, toString...) meets a property
+// every object has; at most MAX_NAMES of them, the rest under (other).
+function counterKey(counters, name) {
+  const key = 'k:' + name;
+  if (counters[key] || Object.keys(counters).length < MAX_NAMES) return key;
+  return 'k:' + OTHER;
+}
+
+// A name that would set the object's prototype instead of a key is renamed.
+function outputName(key) {
+  const name = key.substring(2);
+  return name === '__proto__' ? '(__proto__)' : name;
+}
+
+function backOff() {
+  const failures = (templateDataStorage.getItemCopy(FAILURES_KEY) || 0) + 1;
+  templateDataStorage.setItemCopy(FAILURES_KEY, failures);
+  const waitS = Math.min(Math.pow(2, failures - 1), MAX_BACKOFF_S);
+  templateDataStorage.setItemCopy(RETRY_AT_KEY, getTimestampMillis() + waitS * 1000);
+  log('sending again in ' + waitS + ' s (failure ' + failures + ' in a row)');
+}
+
+function allowed() {
+  if (queryPermission('send_http', data.endpoint)) return true;
+  log('nothing sent: ' + data.endpoint + ' is not allowed by the template\'s send_http permission (Templates > Probr monitoring > Permissions)');
+  return false;
+}
+
+// onDone(retry, statusCode): retry when the payload may be sent again (429, 5xx, no answer); refused ones (4xx) never are.
 function post(payload, timeoutMs, onDone) {
   sendHttpRequest(data.endpoint, (statusCode, headers, body) => {
     if (statusCode === 200) {
-      onDone(false);
+      onDone(false, statusCode);
       return;
     }
     if (statusCode === 429) {
@@ -377,7 +428,7 @@ function post(payload, timeoutMs, onDone) {
     } else {
       log(failure(statusCode, body, timeoutMs));
     }
-    onDone(statusCode === 429 || statusCode >= 500 || statusCode <= 0);
+    onDone(statusCode === 429 || statusCode >= 500 || statusCode <= 0, statusCode);
   }, {
     method: 'POST',
     timeout: timeoutMs,
@@ -444,11 +495,6 @@ function bounded(value, fallback, min, max) {
   const n = makeInteger(value);
   if (getType(value) === 'undefined' || value === '' || !(n >= min)) return fallback;
   return Math.min(n, max);
-}
-
-// An event or tag named like this would otherwise change the counters object itself.
-function safeKey(key) {
-  return key === '__proto__' ? '(__proto__)' : key;
 }
 
 

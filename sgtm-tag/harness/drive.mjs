@@ -55,7 +55,7 @@ export async function drive({ endpoint, key, mode, container, events, seed, batc
     statuses[code] = (statuses[code] || 0) + 1;
   }
   const ok = server.requests.filter((r) => r.response.statusCode === 200).map((r) => JSON.parse(r.body));
-  const stored = server.storage.getItemCopy(`probr_batch_${container}`);
+  const stored = server.storage.getItemCopy(`probr_batch|${endpoint}|${key}|${container}`);
   return { mode, container, events, requests: server.requests.length, statuses,
     unsent_events: stored ? stored.total_events : 0, logs: server.logs,
     accepted: mode === 'batched' ? sumBatches(ok) : aggregate(ok) };

@@ -171,6 +171,14 @@ export class ServerInstance {
         return undefined;
       },
       callLater: () => (fn) => { setImmediate(fn); },
+      // Whether the template's permissions allow this call: no permission needed to ask
+      queryPermission: () => (permission, ...args) => {
+        const params = instance.permissions[permission];
+        if (!params) return false;
+        if (permission === 'send_http') return allowedUrl(params, args[0]) === null;
+        if (permission === 'read_event_data' && args.length) return readableKey(params, args[0]) === null;
+        return true;
+      },
     };
   }
 

@@ -128,3 +128,13 @@ test('per event: after a 429 nothing is sent until Retry-After has passed', asyn
   assert.equal(instance.requests.length, 2);
   assert.equal(instance.requests[1].response.statusCode, 200);
 });
+
+test('per event: an endpoint the send_http permission does not allow is logged, not sent', async () => {
+  const instance = server();
+  const run = instance.fireEvent({ data: tagData({ endpoint: 'https://other.example.com/ingest' }), eventData: EVENTS.pageView, ownEntry: OWN_ENTRY });
+  await instance.settled();
+  assert.equal(run.outcome, 'success');
+  assert.equal(instance.requests.length, 0);
+  assert.deepEqual(instance.logs, ["Probr: nothing sent: https://other.example.com/ingest is not allowed by the template's"
+    + " send_http permission (Templates > Probr monitoring > Permissions)"]);
+});

@@ -96,18 +96,25 @@ test('sendHttpRequest callback form: 0 when the request failed, -1 when it timed
     await instance.settled();
     assert.deepEqual(out.value, [status, {}, undefined]);
   }
-  const answers = [];
-  const { instance } = sandboxed(`const send = require('sendHttpRequest');
+  const resolved = sandboxed(`const send = require('sendHttpRequest');
     send('https://probr.example.com/ingest', {method: 'POST'}, 'x').then((r) => { require('capture')(r); });`,
   { transport: fakeEdge(() => ({ statusCode: 503, headers: { a: 'b' }, body: 'busy' })) });
-  await instance.settled();
-  answers.push(instance.requests[0].response.statusCode);
-  assert.deepEqual(answers, [503], 'a non-2xx answer resolves the promise');
+  await resolved.instance.settled();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(resolved.out.value, { statusCode: 503, headers: { a: 'b' }, body: 'busy' },
+    'a non-2xx answer resolves the promise');
   const failing = sandboxed(`require('sendHttpRequest')('https://probr.example.com/ingest', {}, 'x')
     .then(() => {}, (e) => { require('capture')(e); });`, { transport: fakeEdge(() => ({ reason: 'timed_out' })) });
   await failing.instance.settled();
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(failing.out.value, { reason: 'timed_out' });
+});
+
+test('queryPermission answers what the permissions allow, without needing one itself', () => {
+  const { out } = sandboxed(`const query = require('queryPermission');
+    require('capture')([query('send_http', 'https://probr.example.com/ingest'), query('send_http', 'https://x.example.com/'),
+      query('read_event_data', 'user_data'), query('read_event_data', 'page_location'), query('get_cookies', 'x')]);`);
+  assert.deepEqual(out.value, [true, false, true, false, false]);
 });
 
 test('the tag calls gtmOnSuccess at once, whatever happens to its sends', () => {

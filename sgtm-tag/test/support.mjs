@@ -57,4 +57,7 @@ export const sent = (instance) => instance.requests.map((r) => JSON.parse(r.body
 export const accepted = (instance) => instance.requests.filter((r) => r.response.statusCode === 200)
   .map((r) => JSON.parse(r.body));
 
+/** Where batched mode keeps a container's open batch for the default endpoint and key. */
+export const batchKey = (container = 'GTM-TEST', endpoint = ENDPOINT, key = KEY) => `probr_batch|${endpoint}|${key}|${container}`;
+
 export const OWN_ENTRY = { id: '99', name: 'Probr monitoring', exclude: 'true' };
