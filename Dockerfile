@@ -21,7 +21,8 @@ COPY --from=build /src/ingest-api/target/ingest-api.jar /app/
 COPY --from=build /src/ingest-api/target/lib /app/lib
 USER probr
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8080/healthz"]
+# plain HTTP, or HTTPS when PROBR_*_TLS_* is set (the certificate is for the public name, hence -k)
+HEALTHCHECK --interval=10s --timeout=3s CMD curl -fsS http://127.0.0.1:8080/healthz || curl -fsSk https://127.0.0.1:8080/healthz
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/ingest-api.jar"]
 
 FROM eclipse-temurin:17-jre AS aggregator
@@ -52,7 +53,8 @@ COPY --from=build /src/control-api/target/control-api.jar /app/
 COPY --from=build /src/control-api/target/lib /app/lib
 USER probr
 EXPOSE 8081
-HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8081/healthz"]
+# plain HTTP, or HTTPS when PROBR_*_TLS_* is set (the certificate is for the public name, hence -k)
+HEALTHCHECK --interval=10s --timeout=3s CMD curl -fsS http://127.0.0.1:8081/healthz || curl -fsSk https://127.0.0.1:8081/healthz
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/control-api.jar"]
 
 FROM eclipse-temurin:17-jre AS alerting

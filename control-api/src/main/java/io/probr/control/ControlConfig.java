@@ -3,9 +3,11 @@ package io.probr.control;
 import io.probr.schemas.alert.WebhookSettings;
 import io.probr.schemas.runtime.EnvVars;
 import io.probr.schemas.runtime.KafkaSettings;
+import io.probr.schemas.runtime.TlsSettings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The control API's configuration, read once from environment variables (docs/operations.md). */
 public record ControlConfig(
@@ -22,7 +24,8 @@ public record ControlConfig(
         List<String> conversionEvents,
         int failedAuthBurst,
         long failedAuthRefillMs,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        Optional<TlsSettings> tls) {
 
     public static ControlConfig fromEnv(Map<String, String> env) {
         EnvVars e = new EnvVars(env);
@@ -42,7 +45,8 @@ public record ControlConfig(
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 e.integer("PROBR_API_FAILED_AUTH_BURST", 20, 1, 1_000_000),
                 e.number("PROBR_API_FAILED_AUTH_REFILL_MS", 1000, 1, 3_600_000),
-                WebhookSettings.fromEnv(e));
+                WebhookSettings.fromEnv(e),
+                TlsSettings.fromEnv(e, "PROBR_API_TLS_"));
     }
 
     /** The configuration as it may be logged: no password. */
@@ -52,6 +56,7 @@ public record ControlConfig(
                 + ", clickHouseUser=" + clickHouseUser + ", queryTimeoutSeconds=" + queryTimeoutSeconds
                  + ", maxResultRows=" + maxResultRows + ", maxReportRows=" + maxReportRows + ", maxRangeDays=" + maxRangeDays
                 + ", conversionEvents=" + conversionEvents + ", failedAuthBurst=" + failedAuthBurst
-                + ", failedAuthRefillMs=" + failedAuthRefillMs + ", " + webhooks + "]";
+                + ", failedAuthRefillMs=" + failedAuthRefillMs + ", " + webhooks + ", "
+                + tls.map(TlsSettings::toString).orElse("tls=off") + "]";
     }
 }

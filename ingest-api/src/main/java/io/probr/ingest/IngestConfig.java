@@ -2,10 +2,12 @@ package io.probr.ingest;
 
 import io.probr.schemas.runtime.EnvVars;
 import io.probr.schemas.runtime.KafkaSettings;
+import io.probr.schemas.runtime.TlsSettings;
 import io.probr.schemas.topic.Topic;
 import io.probr.schemas.window.EventTimeRule;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -24,6 +26,7 @@ public record IngestConfig(
         long publishTimeoutMs,
         int warmupSeconds,
         EventTimeRule timeRule,
+        Optional<TlsSettings> tls,
         Map<String, String> producerOverrides) {
 
     public static final String PRODUCER_PREFIX = "PROBR_KAFKA_PRODUCER_";
@@ -42,6 +45,7 @@ public record IngestConfig(
                 e.integer("PROBR_PUBLISH_TIMEOUT_MS", 4000, 500, 9000),
                 e.integer("PROBR_EDGE_WARMUP_SECONDS", 30, 0, 600),
                 EventTimeRule.fromEnv(e),
+                TlsSettings.fromEnv(e, "PROBR_EDGE_TLS_"),
                 e.withPrefix(PRODUCER_PREFIX));
         return config;
     }
@@ -75,6 +79,7 @@ public record IngestConfig(
         return "IngestConfig[host=" + host + ", port=" + port + ", " + kafka + ", keysFile=" + keysFile
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
                 + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", warmupSeconds=" + warmupSeconds
-                + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", producerOverrides=" + producerOverrides.keySet() + "]";
+                + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", " + tls.map(TlsSettings::toString).orElse("tls=off")
+                + ", producerOverrides=" + producerOverrides.keySet() + "]";
     }
 }

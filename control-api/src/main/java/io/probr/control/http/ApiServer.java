@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.probr.control.clickhouse.ClickHouseUnavailableException;
 import io.probr.control.config.Keys;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +38,18 @@ public final class ApiServer {
     }
 
     public static Javalin create(Dependencies deps) {
+        return create(deps, config -> { });
+    }
+
+    /** With {@code transport} setting how the server listens (HTTPS). */
+    public static Javalin create(Dependencies deps, Consumer<JavalinConfig> transport) {
         TokenAuth auth = new TokenAuth(deps.tokens(), new FailedAuthLimiter(deps.failedAuthBurst(),
                 deps.failedAuthRefillMs(), 100_000, System::nanoTime));
         byte[] openApi = resource("/openapi.json");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
+            transport.accept(config);
             config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
             config.routes.get("/readyz", ctx -> json(ctx, deps.ready().getAsBoolean() ? 200 : 503,
                     Map.of("status", deps.ready().getAsBoolean() ? "ok" : "config_not_loaded")));

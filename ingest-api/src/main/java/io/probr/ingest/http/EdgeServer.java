@@ -3,6 +3,7 @@ package io.probr.ingest.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.probr.ingest.auth.Authenticator;
 import io.probr.ingest.auth.RateLimiter;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,11 @@ public final class EdgeServer {
     }
 
     public static Javalin create(Dependencies deps) {
+        return create(deps, config -> { });
+    }
+
+    /** With {@code transport} setting how the server listens (HTTPS). */
+    public static Javalin create(Dependencies deps, Consumer<JavalinConfig> transport) {
         IngestHandler ingest = new IngestHandler(new BodyReader(deps.maxBodyBytes()), new PayloadValidator(),
                 deps.timeRule(), deps.records(), deps.publisher(), deps.metrics(), deps.publishTimeoutMs());
         AuthFilter auth = new AuthFilter(deps.keys(), deps.rateLimiter());
@@ -43,6 +50,7 @@ public final class EdgeServer {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
+            transport.accept(config);
             // beforeMatched: a wrong method or path is a 404/405, not a demand for a key
             config.routes.beforeMatched("/ingest", auth);
             config.routes.post("/ingest", ingest);
