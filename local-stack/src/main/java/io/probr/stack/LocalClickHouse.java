@@ -161,7 +161,10 @@ public final class LocalClickHouse implements AutoCloseable {
 
     private static final String USERS = """
             <yandex>
-              <profiles><default><max_memory_usage>4000000000</max_memory_usage><log_queries>1</log_queries></default></profiles>
+              <profiles>
+                <default><max_memory_usage>4000000000</max_memory_usage><log_queries>1</log_queries></default>
+                <probr_reader><readonly>2</readonly><max_memory_usage>4000000000</max_memory_usage></probr_reader>
+              </profiles>
               <users>
                 <default>
                   <password></password>
@@ -169,6 +172,14 @@ public final class LocalClickHouse implements AutoCloseable {
                   <profile>default</profile>
                   <quota>default</quota>
                 </default>
+                <!-- as deploy/clickhouse/probr-reader.xml, without a password: the control API's reads -->
+                <probr_reader>
+                  <password></password>
+                  <networks><ip>::1</ip><ip>127.0.0.1</ip></networks>
+                  <profile>probr_reader</profile>
+                  <quota>default</quota>
+                  <allow_databases><database>probr</database></allow_databases>
+                </probr_reader>
               </users>
               <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
                 <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>

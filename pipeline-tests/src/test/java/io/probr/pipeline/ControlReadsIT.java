@@ -1,6 +1,7 @@
 package io.probr.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import io.probr.schemas.payload.BatchedPayload;
 import io.probr.schemas.payload.PerEventPayload;
 import io.probr.schemas.payload.TagStatus;
 import io.probr.schemas.runtime.KafkaSettings;
+import io.probr.sink.clickhouse.ClickHouseException;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.mapping.RowBatch;
@@ -62,7 +64,9 @@ class ControlReadsIT {
     void start(LocalKafkaBroker broker, LocalClickHouse clickHouse) throws Exception {
         new MigrationRunner(new ClickHouseHttp(clickHouse.httpUrl(), "default", "")).apply(Migration.bundled());
         api = new ControlApp(ControlConfig.fromEnv(Map.of("PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0", "PROBR_CLICKHOUSE_URL", clickHouse.httpUrl())));
+                "PROBR_API_HOST", "127.0.0.1", "PROBR_API_PORT", "0", "PROBR_CLICKHOUSE_URL", clickHouse.httpUrl(),
+                // the read-only user compose gives the API (deploy/clickhouse/probr-reader.xml): every read works as it
+                "PROBR_API_CLICKHOUSE_USER", "probr_reader")));
         KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), 3, (short) 1);
         try (ConfigView view = new ConfigView(kafka, "control-reads-it").start();
              ConfigWriter writer = new ConfigWriter(kafka, view)) {
@@ -110,6 +114,17 @@ class ControlReadsIT {
         if (api != null) {
             api.close();
         }
+    }
+
+    @Test
+    void theReadOnlyUserCanReadButNotWrite(LocalClickHouse clickHouse) throws Exception {
+        ClickHouseHttp reader = new ClickHouseHttp(clickHouse.httpUrl(), "probr_reader", "");
+        assertEquals("3\n", reader.query("SELECT count() FROM probr.events FINAL WHERE container_id = '" + container
+                + "' FORMAT TabSeparated"));
+        ClickHouseException refused = assertThrows(ClickHouseException.class, () -> reader.query(
+                "INSERT INTO probr.events (ingest_id, container_id) VALUES ('" + UUID.randomUUID() + "', 'x')"));
+        assertTrue(refused.getMessage().contains("readonly"), refused.getMessage());
+        assertThrows(ClickHouseException.class, () -> reader.query("DROP TABLE probr.events"));
     }
 
     @Test
