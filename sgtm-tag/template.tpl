@@ -428,7 +428,7 @@ function post(payload, timeoutMs, onDone) {
     } else {
       log(failure(statusCode, body, timeoutMs));
     }
-    onDone(statusCode === 429 || statusCode >= 500 || statusCode <= 0, statusCode);
+    onDone(statusCode === 429 || statusCode === 408 || statusCode >= 500 || statusCode <= 0, statusCode);
   }, {
     method: 'POST',
     timeout: timeoutMs,

@@ -17,7 +17,7 @@ import io.probr.control.http.Reads;
 import io.probr.schemas.config.ConfigView;
 import io.probr.schemas.config.ConfigWriter;
 import io.probr.schemas.payload.ProbrJson;
-import io.probr.schemas.runtime.HttpsConnector;
+import io.probr.schemas.runtime.HttpListener;
 import io.probr.schemas.runtime.ServiceArguments;
 import io.probr.schemas.runtime.TopicSetup;
 import io.probr.schemas.topic.Topic;
@@ -35,7 +35,7 @@ public final class ControlApp implements AutoCloseable {
 
     private final ConfigView view;
     private final ConfigWriter writer;
-    private final HttpsConnector https;
+    private final HttpListener listener;
     private final Javalin server;
 
     public ControlApp(ControlConfig config) throws Exception {
@@ -51,17 +51,14 @@ public final class ControlApp implements AutoCloseable {
         Reads reads = new Reads(new Events(clickHouse), new Analytics(clickHouse, config.conversionEvents()),
                 new Reports(clickHouse, config.maxReportRows()), new AlertHistory(clickHouse), clock,
                 config.maxRangeDays());
-        https = config.tls().isPresent() ? new HttpsConnector(config.tls().get()) : null;
+        listener = new HttpListener(config.tls(), config.limits());
         server = ApiServer.create(new ApiServer.Dependencies(new Sites(view, writer, clock),
                 new Keys(view, writer, clock, new KeyUsage(clickHouse, clock)::lastUsed), new Tokens(view, writer, clock),
                 new Triggers(view, writer, clock),
                 new Webhooks(view, writer, clock, config.webhooks().urls(), config.webhooks().call(clock)), reads,
                 view::isLoaded,
-                config.failedAuthBurst(), config.failedAuthRefillMs()), javalin -> {
-                    if (https != null) {
-                        https.addTo(javalin, config.host(), config.port());
-                    }
-                });
+                config.failedAuthBurst(), config.failedAuthRefillMs()),
+                javalin -> listener.addTo(javalin, config.host(), config.port()));
         server.start(config.host(), config.port());
         log.info("control API listening on {}:{}", config.host(), server.port());
     }
@@ -73,9 +70,7 @@ public final class ControlApp implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        if (https != null) {
-            https.close();
-        }
+        listener.close();
         writer.close();
         view.close();
     }

@@ -2,6 +2,7 @@ package io.probr.control;
 
 import io.probr.schemas.alert.WebhookSettings;
 import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.runtime.HttpListener;
 import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.runtime.TlsSettings;
 import java.util.Arrays;
@@ -25,7 +26,8 @@ public record ControlConfig(
         int failedAuthBurst,
         long failedAuthRefillMs,
         WebhookSettings webhooks,
-        Optional<TlsSettings> tls) {
+        Optional<TlsSettings> tls,
+        HttpListener.Limits limits) {
 
     public static ControlConfig fromEnv(Map<String, String> env) {
         EnvVars e = new EnvVars(env);
@@ -46,7 +48,8 @@ public record ControlConfig(
                 e.integer("PROBR_API_FAILED_AUTH_BURST", 20, 1, 1_000_000),
                 e.number("PROBR_API_FAILED_AUTH_REFILL_MS", 1000, 1, 3_600_000),
                 WebhookSettings.fromEnv(e),
-                TlsSettings.fromEnv(e, "PROBR_API_TLS_"));
+                TlsSettings.fromEnv(e, "PROBR_API_TLS_"),
+                HttpListener.Limits.fromEnv(e, "PROBR_API_"));
     }
 
     /** The configuration as it may be logged: no password. */
@@ -57,6 +60,6 @@ public record ControlConfig(
                  + ", maxResultRows=" + maxResultRows + ", maxReportRows=" + maxReportRows + ", maxRangeDays=" + maxRangeDays
                 + ", conversionEvents=" + conversionEvents + ", failedAuthBurst=" + failedAuthBurst
                 + ", failedAuthRefillMs=" + failedAuthRefillMs + ", " + webhooks + ", "
-                + tls.map(TlsSettings::toString).orElse("tls=off") + "]";
+                + tls.map(TlsSettings::toString).orElse("tls=off") + ", " + limits + "]";
     }
 }

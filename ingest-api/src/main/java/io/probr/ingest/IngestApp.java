@@ -11,7 +11,8 @@ import io.probr.ingest.kafka.KafkaReadiness;
 import io.probr.ingest.metrics.EdgeMetrics;
 import io.probr.ingest.warmup.EdgeWarmup;
 import io.probr.schemas.config.ConfigView;
-import io.probr.schemas.runtime.HttpsConnector;
+import io.probr.schemas.runtime.FailedAuthLimiter;
+import io.probr.schemas.runtime.HttpListener;
 import io.probr.schemas.runtime.ServiceArguments;
 import io.probr.schemas.runtime.TopicSetup;
 import io.probr.schemas.topic.Topic;
@@ -35,7 +36,7 @@ public final class IngestApp implements AutoCloseable {
     private final KafkaPublisher publisher;
     private final KafkaReadiness readiness;
     private final ScheduledExecutorService topicSetup;
-    private final HttpsConnector https;
+    private final HttpListener listener;
     private final Javalin server;
 
     public IngestApp(IngestConfig config) throws Exception {
@@ -49,17 +50,15 @@ public final class IngestApp implements AutoCloseable {
         topicSetup.execute(() -> ensureTopics(config));
         EdgeMetrics metrics = new EdgeMetrics();
         metrics.watchProducer(publisher::metrics);
-        https = config.tls().isPresent() ? new HttpsConnector(config.tls().get()) : null;
+        listener = new HttpListener(config.tls(), config.limits());
         server = EdgeServer.create(new EdgeServer.Dependencies(
                 new ConfigKeys(configView, fileKeys, Clock.systemUTC()),
                 () -> configView.isLoaded() && fileKeys.isCurrent(),
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
                 IngestRecords.forPipeline(), publisher, readiness, metrics, config.timeRule(), config.maxBodyBytes(),
-                config.publishTimeoutMs()), javalin -> {
-                    if (https != null) {
-                        https.addTo(javalin, config.host(), config.port());
-                    }
-                });
+                config.publishTimeoutMs(), new FailedAuthLimiter(config.failedAuthBurst(), config.failedAuthRefillMs(),
+                        100_000, System::nanoTime), config.maxInFlight()),
+                javalin -> listener.addTo(javalin, config.host(), config.port()));
         server.start(config.host(), config.port());
         log.info("edge listening on {}:{}", config.host(), server.port());
     }
@@ -123,9 +122,7 @@ public final class IngestApp implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        if (https != null) {
-            https.close();
-        }
+        listener.close();
         topicSetup.shutdownNow();
         readiness.close();
         publisher.close();

@@ -1,6 +1,7 @@
 package io.probr.ingest;
 
 import io.probr.schemas.runtime.EnvVars;
+import io.probr.schemas.runtime.HttpListener;
 import io.probr.schemas.runtime.KafkaSettings;
 import io.probr.schemas.runtime.TlsSettings;
 import io.probr.schemas.topic.Topic;
@@ -27,6 +28,10 @@ public record IngestConfig(
         int warmupSeconds,
         EventTimeRule timeRule,
         Optional<TlsSettings> tls,
+        HttpListener.Limits limits,
+        int maxInFlight,
+        int failedAuthBurst,
+        long failedAuthRefillMs,
         Map<String, String> producerOverrides) {
 
     public static final String PRODUCER_PREFIX = "PROBR_KAFKA_PRODUCER_";
@@ -46,6 +51,10 @@ public record IngestConfig(
                 e.integer("PROBR_EDGE_WARMUP_SECONDS", 30, 0, 600),
                 EventTimeRule.fromEnv(e),
                 TlsSettings.fromEnv(e, "PROBR_EDGE_TLS_"),
+                HttpListener.Limits.fromEnv(e, "PROBR_EDGE_"),
+                e.integer("PROBR_EDGE_MAX_IN_FLIGHT", 2000, 1, 1_000_000),
+                e.integer("PROBR_EDGE_FAILED_AUTH_BURST", 100, 1, 1_000_000),
+                e.number("PROBR_EDGE_FAILED_AUTH_REFILL_MS", 100, 1, 3_600_000),
                 e.withPrefix(PRODUCER_PREFIX));
         return config;
     }
@@ -80,6 +89,7 @@ public record IngestConfig(
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
                 + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", warmupSeconds=" + warmupSeconds
                 + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", " + tls.map(TlsSettings::toString).orElse("tls=off")
-                + ", producerOverrides=" + producerOverrides.keySet() + "]";
+                + ", " + limits + ", maxInFlight=" + maxInFlight + ", failedAuth=" + failedAuthBurst + " then 1/"
+                + failedAuthRefillMs + " ms, producerOverrides=" + producerOverrides.keySet() + "]";
     }
 }

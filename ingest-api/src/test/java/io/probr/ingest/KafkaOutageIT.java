@@ -10,9 +10,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -90,5 +96,48 @@ class KafkaOutageIT {
             assertEquals(200, edge.ingest(key, event).statusCode());
             assertEquals(1, topics.since(before).size());
         }
+    }
+
+    /**
+     * Past its capacity (here: publishes that cannot finish, at most 2 in hand) the edge answers 429 at once
+     * instead of queueing requests into the publish timeout; the permits come back with the broker.
+     */
+    @Test
+    void requestsBeyondTheInFlightCapAreShedAtOnce(@TempDir Path dir) throws Exception {
+        broker = LocalKafkaBroker.onFreePorts(dir.resolve("kafka"));
+        broker.start();
+        String key = new TestKeys(dir.resolve("keys.json")).add("shop");
+        app = new IngestApp(IngestConfig.fromEnv(Map.of(
+                "PROBR_EDGE_HOST", "127.0.0.1", "PROBR_EDGE_PORT", "0", "PROBR_EDGE_MAX_IN_FLIGHT", "2",
+                "PROBR_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_EDGE_WARMUP_SECONDS", "0")));
+        EdgeClient edge = new EdgeClient(app.port());
+        byte[] event = IngestEdgeIT.perEvent("GTM-SHED").getBytes(StandardCharsets.UTF_8);
+        Poll.until("edge publishing", () -> edge.ingest(key, event).statusCode() == 200);
+
+        broker.kill();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<long[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(clients.submit(() -> {
+                    long started = System.nanoTime();
+                    int status = edge.ingest(key, event).statusCode();
+                    return new long[] {status, Duration.ofNanos(System.nanoTime() - started).toMillis()};
+                }));
+            }
+            Map<Long, List<Long>> msByStatus = new TreeMap<>();
+            for (Future<long[]> answer : answers) {
+                long[] a = answer.get(30, TimeUnit.SECONDS);
+                msByStatus.computeIfAbsent(a[0], s -> new ArrayList<>()).add(a[1]);
+            }
+            assertEquals(Set.of(429L, 500L), msByStatus.keySet(), msByStatus.toString());
+            assertEquals(2, msByStatus.get(500L).size(), "two publishes in hand: " + msByStatus);
+            assertTrue(msByStatus.get(429L).stream().allMatch(ms -> ms < 1000), "shed at once: " + msByStatus);
+        } finally {
+            clients.shutdownNow();
+        }
+        broker.start();
+        Poll.until("the permits back once the broker is", Duration.ofSeconds(60), () -> edge.ingest(key, event).statusCode() == 200);
     }
 }

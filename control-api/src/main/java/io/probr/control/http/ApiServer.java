@@ -14,6 +14,7 @@ import io.probr.control.config.Triggers;
 import io.probr.control.config.Webhooks;
 import io.probr.schemas.config.ConfigConflictException;
 import io.probr.schemas.payload.ProbrJson;
+import io.probr.schemas.runtime.FailedAuthLimiter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;

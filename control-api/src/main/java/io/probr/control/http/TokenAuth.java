@@ -5,6 +5,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.probr.control.config.Tokens;
 import io.probr.schemas.config.AdminToken;
+import io.probr.schemas.runtime.FailedAuthLimiter;
 
 /**
  * Runs before every {@code /v1} route: {@code Authorization: Bearer <admin token>}, then, for anything but a

@@ -19,8 +19,11 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError rateLimited(long retryAfterSeconds) {
-        return new ApiError(ErrorCode.RATE_LIMITED, "rate limit exceeded; retry after " + retryAfterSeconds + " s",
-                retryAfterSeconds);
+        return rateLimited(retryAfterSeconds, "rate limit exceeded");
+    }
+
+    public static ApiError rateLimited(long retryAfterSeconds, String why) {
+        return new ApiError(ErrorCode.RATE_LIMITED, why + "; retry after " + retryAfterSeconds + " s", retryAfterSeconds);
     }
 
     public ErrorCode code() {

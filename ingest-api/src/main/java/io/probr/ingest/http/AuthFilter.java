@@ -6,10 +6,12 @@ import io.probr.ingest.auth.ApiKey;
 import io.probr.ingest.auth.AuthResult;
 import io.probr.ingest.auth.Authenticator;
 import io.probr.ingest.auth.RateLimiter;
+import io.probr.schemas.runtime.FailedAuthLimiter;
 
 /**
- * Runs before {@code POST /ingest}: the key from {@code X-Probr-Key} (or {@code Authorization: Bearer}),
- * then the key's rate. Throws {@link ApiError} to refuse; on success leaves the key on the context.
+ * Runs before {@code POST /ingest}: the client address's failed attempts, the key from {@code X-Probr-Key} (or
+ * {@code Authorization: Bearer}), then the key's rate. Throws {@link ApiError} to refuse; on success leaves the key
+ * on the context. An address that keeps failing is answered 429 before its key is looked at.
  */
 final class AuthFilter implements Handler {
     static final String KEY_ATTRIBUTE = "probr.apiKey";
@@ -17,22 +19,31 @@ final class AuthFilter implements Handler {
 
     private final Authenticator keys;
     private final RateLimiter rateLimiter;
+    private final FailedAuthLimiter failures;
 
-    AuthFilter(Authenticator keys, RateLimiter rateLimiter) {
+    AuthFilter(Authenticator keys, RateLimiter rateLimiter, FailedAuthLimiter failures) {
         this.keys = keys;
         this.rateLimiter = rateLimiter;
+        this.failures = failures;
     }
 
     @Override
     public void handle(Context ctx) {
+        String address = ctx.ip();
+        long wait = failures.retryAfterSeconds(address);
+        if (wait > 0) {
+            throw ApiError.rateLimited(wait, "too many requests with a missing, unknown or revoked key from this address");
+        }
         AuthResult result = keys.authenticate(presentedKey(ctx));
         if (result instanceof AuthResult.Unauthorized unauthorized) {
+            failures.failed(address);
             throw new ApiError(ErrorCode.UNAUTHORIZED, unauthorized.reason());
         }
         if (result instanceof AuthResult.Unavailable unavailable) {
             throw new ApiError(ErrorCode.INTERNAL_ERROR, unavailable.reason());
         }
         if (result instanceof AuthResult.Forbidden forbidden) {
+            failures.failed(address);
             throw new ApiError(ErrorCode.FORBIDDEN, forbidden.reason());
         }
         ApiKey key = ((AuthResult.Authenticated) result).key();

@@ -10,6 +10,8 @@ import io.probr.schemas.payload.ParsedPayload;
 import io.probr.schemas.payload.PayloadValidator;
 import io.probr.schemas.payload.PerEventPayload;
 import io.probr.schemas.window.EventTimeRule;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -18,6 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /ingest}: read, validate, publish, and answer 200 only once the broker acknowledged. The
  * answer comes at most {@code publishTimeoutMs} after arrival, below the tag's own 5 s timeout: 500 then.
+ * At most {@code inFlight}'s permits of requests are in hand at once; beyond, the edge is past its capacity and
+ * answers 429 at once (the tag waits for Retry-After) rather than queueing requests into the publish timeout.
  */
 final class IngestHandler implements Handler {
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
@@ -30,9 +34,10 @@ final class IngestHandler implements Handler {
     private final KafkaPublisher publisher;
     private final EdgeMetrics metrics;
     private final long publishTimeoutMs;
+    private final Semaphore inFlight;
 
     IngestHandler(BodyReader bodyReader, PayloadValidator validator, EventTimeRule timeRule, IngestRecords records,
-                  KafkaPublisher publisher, EdgeMetrics metrics, long publishTimeoutMs) {
+                  KafkaPublisher publisher, EdgeMetrics metrics, long publishTimeoutMs, Semaphore inFlight) {
         this.bodyReader = bodyReader;
         this.validator = validator;
         this.timeRule = timeRule;
@@ -40,10 +45,26 @@ final class IngestHandler implements Handler {
         this.publisher = publisher;
         this.metrics = metrics;
         this.publishTimeoutMs = publishTimeoutMs;
+        this.inFlight = inFlight;
     }
 
     @Override
     public void handle(Context ctx) {
+        if (!inFlight.tryAcquire()) {
+            throw ApiError.rateLimited(1, "the edge is at capacity");
+        }
+        boolean handedOver = false;
+        try {
+            handedOver = handleInFlight(ctx);
+        } finally {
+            if (!handedOver) {
+                inFlight.release();
+            }
+        }
+    }
+
+    /** Returns once the publish is under way, whose completion releases the permit. */
+    private boolean handleInFlight(Context ctx) {
         long receivedAtMs = System.currentTimeMillis();
         long startedAt = System.nanoTime();
         ApiKey key = ctx.attribute(AuthFilter.KEY_ATTRIBUTE);
@@ -56,7 +77,7 @@ final class IngestHandler implements Handler {
         long sentAt = System.nanoTime();
         // the budget runs from arrival, so time spent blocked in send() counts against it too
         long remainingMs = Math.max(1, publishTimeoutMs - TimeUnit.NANOSECONDS.toMillis(sentAt - startedAt));
-        ctx.future(() -> publisher.publish(record)
+        CompletableFuture<Object> answered = publisher.publish(record)
                 .orTimeout(remainingMs, TimeUnit.MILLISECONDS)
                 .handle((metadata, error) -> {
                     if (error != null) {
@@ -67,7 +88,10 @@ final class IngestHandler implements Handler {
                     metrics.published(System.nanoTime() - sentAt);
                     ctx.contentType("application/json").result(OK_BODY);
                     return null;
-                }));
+                });
+        answered.whenComplete((ignored, error) -> inFlight.release());
+        ctx.future(() -> answered);
+        return true;
     }
 
     private ProducerRecord<byte[], byte[]> toRecord(ParsedPayload parsed, byte[] body, ApiKey key, long receivedAtMs) {

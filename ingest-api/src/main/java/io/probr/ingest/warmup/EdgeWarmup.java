@@ -11,6 +11,7 @@ import io.probr.ingest.kafka.IngestRecords;
 import io.probr.ingest.kafka.KafkaPublisher;
 import io.probr.ingest.kafka.KafkaReadiness;
 import io.probr.ingest.metrics.EdgeMetrics;
+import io.probr.schemas.runtime.FailedAuthLimiter;
 import io.probr.schemas.topic.Topic;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,8 +75,9 @@ public final class EdgeWarmup {
             server = EdgeServer.create(new EdgeServer.Dependencies(keys, () -> true,
                     new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
                     IngestRecords.forWarmup(), publisher, readiness, new EdgeMetrics(), config.timeRule(),
-                    config.maxBodyBytes(),
-                    config.publishTimeoutMs()));
+                    config.maxBodyBytes(), config.publishTimeoutMs(),
+                    new FailedAuthLimiter(config.failedAuthBurst(), config.failedAuthRefillMs(), 1000, System::nanoTime),
+                    config.maxInFlight()));
             server.start("127.0.0.1", 0);
             log.info("warming up for at most {} s on a private instance at 127.0.0.1:{}", config.warmupSeconds(),
                     server.port());

@@ -1,4 +1,4 @@
-package io.probr.control.http;
+package io.probr.schemas.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

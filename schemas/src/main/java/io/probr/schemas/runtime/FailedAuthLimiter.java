@@ -1,15 +1,15 @@
-package io.probr.control.http;
+package io.probr.schemas.runtime;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Failed token checks per client address: a burst of {@code burst}, then one per {@code refillMs}. Beyond it the
- * address is answered 429 before any token is looked at, so guessing tokens costs the guesser time. At
+ * Failed authentications (edge keys, API tokens) per client address: a burst of {@code burst}, then one per {@code refillMs}. Beyond it the
+ * address is answered 429 before any key or token is looked at, so guessing costs the guesser time. At
  * {@code maxAddresses}, addresses whose bucket has refilled are forgotten; if none has, a new address is not
  * tracked (so a flood from many addresses neither grows the table nor resets the addresses already limited).
  */
-final class FailedAuthLimiter {
+public final class FailedAuthLimiter {
     private final int burst;
     private final long refillNanos;
     private final int maxAddresses;
@@ -19,7 +19,7 @@ final class FailedAuthLimiter {
     private record Bucket(double tokens, long atNanos) {
     }
 
-    FailedAuthLimiter(int burst, long refillMs, int maxAddresses, LongSupplier nanoClock) {
+    public FailedAuthLimiter(int burst, long refillMs, int maxAddresses, LongSupplier nanoClock) {
         this.burst = burst;
         this.refillNanos = refillMs * 1_000_000;
         this.maxAddresses = maxAddresses;
@@ -27,7 +27,7 @@ final class FailedAuthLimiter {
     }
 
     /** Seconds the address must wait before its next attempt, or 0 when it may try. */
-    long retryAfterSeconds(String address) {
+    public long retryAfterSeconds(String address) {
         Bucket bucket = buckets.get(address);
         if (bucket == null) {
             return 0;
@@ -37,7 +37,7 @@ final class FailedAuthLimiter {
     }
 
     /** Counts a failed check against the address. */
-    void failed(String address) {
+    public void failed(String address) {
         long now = nanoClock.getAsLong();
         if (buckets.size() >= maxAddresses && !buckets.containsKey(address)) {
             buckets.values().removeIf(b -> refilled(b, now) >= burst);
