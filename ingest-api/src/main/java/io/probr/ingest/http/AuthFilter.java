@@ -9,9 +9,10 @@ import io.probr.ingest.auth.RateLimiter;
 import io.probr.schemas.runtime.FailedAuthLimiter;
 
 /**
- * Runs before {@code POST /ingest}: the client address's failed attempts, the key from {@code X-Probr-Key} (or
- * {@code Authorization: Bearer}), then the key's rate. Throws {@link ApiError} to refuse; on success leaves the key
- * on the context. An address that keeps failing is answered 429 before its key is looked at.
+ * Runs before {@code POST /ingest}: the key from {@code X-Probr-Key} (or {@code Authorization: Bearer}), then the
+ * key's rate. Throws {@link ApiError} to refuse; on success leaves the key on the context. An address that keeps
+ * showing bad keys gets 429 instead of 401/403 until it has waited; a good key is served whatever its address
+ * did, so a flood from a neighbour behind the same NAT never locks a tag out.
  */
 final class AuthFilter implements Handler {
     static final String KEY_ATTRIBUTE = "probr.apiKey";
@@ -29,22 +30,15 @@ final class AuthFilter implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        String address = ctx.ip();
-        long wait = failures.retryAfterSeconds(address);
-        if (wait > 0) {
-            throw ApiError.rateLimited(wait, "too many requests with a missing, unknown or revoked key from this address");
-        }
         AuthResult result = keys.authenticate(presentedKey(ctx));
         if (result instanceof AuthResult.Unauthorized unauthorized) {
-            failures.failed(address);
-            throw new ApiError(ErrorCode.UNAUTHORIZED, unauthorized.reason());
+            throw failed(ctx.ip(), new ApiError(ErrorCode.UNAUTHORIZED, unauthorized.reason()));
         }
         if (result instanceof AuthResult.Unavailable unavailable) {
             throw new ApiError(ErrorCode.INTERNAL_ERROR, unavailable.reason());
         }
         if (result instanceof AuthResult.Forbidden forbidden) {
-            failures.failed(address);
-            throw new ApiError(ErrorCode.FORBIDDEN, forbidden.reason());
+            throw failed(ctx.ip(), new ApiError(ErrorCode.FORBIDDEN, forbidden.reason()));
         }
         ApiKey key = ((AuthResult.Authenticated) result).key();
         long retryAfter = rateLimiter.acquire(key);
@@ -52,6 +46,15 @@ final class AuthFilter implements Handler {
             throw ApiError.rateLimited(retryAfter);
         }
         ctx.attribute(KEY_ATTRIBUTE, key);
+    }
+
+    private ApiError failed(String address, ApiError answer) {
+        long wait = failures.retryAfterSeconds(address);
+        if (wait > 0) {
+            return ApiError.rateLimited(wait, "too many requests with a missing, unknown or revoked key from this address");
+        }
+        failures.failed(address);
+        return answer;
     }
 
     private static String presentedKey(Context ctx) {
