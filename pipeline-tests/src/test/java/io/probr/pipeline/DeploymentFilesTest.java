@@ -3,21 +3,27 @@ package io.probr.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * What an operator gets from docker-compose.yml on day one: every service restarted, with rotated logs, a memory
- * limit and a health check (in compose or in its image), the broker the tests run against, and the control API
- * reading ClickHouse as the read-only user.
+ * limit and a health check (in compose or in its image), the broker the tests run against, the control API
+ * reading ClickHouse as the read-only user, and a Grafana dashboard and alert rules over metrics that exist.
  */
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -67,6 +73,44 @@ class DeploymentFilesTest {
         assertTrue(users.contains("<readonly>2</readonly>") && users.contains("<probr_reader>"), users);
         assertTrue(((List<String>) services().get("clickhouse").get("volumes")).stream()
                 .anyMatch(v -> v.startsWith("./deploy/clickhouse/probr-reader.xml:/etc/clickhouse-server/users.d/")));
+    }
+
+    @Test
+    void theGrafanaDashboardAndTheAlertRulesUseOnlyMetricsTheServicesExport() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana/probr-dashboard.json").toFile());
+        StringBuilder queries = new StringBuilder(Files.readString(ROOT.resolve("deploy/prometheus/alerts.yml")));
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            assertTrue(ids.add(panel.get("id").asInt()), "panel ids are unique");
+            assertTrue(panel.get("targets").size() > 0, panel.get("title").asText());
+            panel.get("targets").forEach(target -> queries.append('\n').append(target.get("expr").asText()));
+        }
+        String sources = mainSources();
+        Set<String> unknown = new TreeSet<>();
+        Matcher metric = Pattern.compile("probr_[a-z_]+").matcher(queries);
+        while (metric.find()) {
+            String name = metric.group().replaceAll("_(bucket|count|sum)$", "");
+            if (!sources.contains('"' + name + '"')) {
+                unknown.add(name);
+            }
+        }
+        assertEquals(Set.of(), unknown, "metrics no service registers");
+        assertTrue(queries.toString().contains("probr_sink_consumer_lag") && ids.size() >= 10);
+    }
+
+    /** Every main Java source of every module, concatenated: where metric names are registered. */
+    private static String mainSources() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> modules = Files.list(ROOT)) {
+            for (Path sources : modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.walk(sources)) {
+                    for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                        all.append(Files.readString(file));
+                    }
+                }
+            }
+        }
+        return all.toString();
     }
 
     /** Whether the Dockerfile stage {@code target} declares a HEALTHCHECK. */
