@@ -1,5 +1,6 @@
 package io.probr.sink.consumer;
 
+import io.probr.schemas.runtime.RepeatedWarnings;
 import io.probr.schemas.topic.DeadLetterReason;
 import io.probr.schemas.topic.DlqHeaders;
 import io.probr.schemas.topic.Topic;
@@ -14,7 +15,11 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import io.probr.sink.mapping.UnmappableRecordException;
+import io.probr.sink.metrics.SinkMetrics;
 import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends records the sink cannot map to {@code probr.dlq.v1}: key, value and headers as they were, plus
@@ -23,6 +28,9 @@ import org.apache.kafka.common.header.Header;
 public final class DeadLetters {
     private static final int MAX_REASON_CHARS = 2_000;
 
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final RepeatedWarnings warnings = new RepeatedWarnings(10, 1000);
     private final Producer<byte[], byte[]> producer;
     private final List<Pending> pending = new ArrayList<>();
     /** The highest source offset sent per partition. */
@@ -30,6 +38,19 @@ public final class DeadLetters {
 
     public DeadLetters(Producer<byte[], byte[]> producer) {
         this.producer = producer;
+    }
+
+    /** A record that cannot be mapped: its dead letter, counted, and logged for the first few of each kind. */
+    public void unmappable(ConsumerRecord<byte[], byte[]> record, UnmappableRecordException e, SinkMetrics metrics) {
+        if (send(record, e.reason(), e.getMessage())) {
+            long n = warnings.count(e.reason().code());
+            if (n > 0) {
+                log.warn("record {}-{}@{} sent to the DLQ ({}, #{} of its kind; all counted in"
+                        + " probr_sink_dlq_records_total): {}", record.topic(), record.partition(), record.offset(),
+                        e.reason().code(), n, e.getMessage());
+            }
+            metrics.deadLettered(record.topic(), e.reason());
+        }
     }
 
     /**

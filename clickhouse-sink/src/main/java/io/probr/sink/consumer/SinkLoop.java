@@ -1,6 +1,5 @@
 package io.probr.sink.consumer;
 
-import io.probr.schemas.runtime.RepeatedWarnings;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.mapping.RecordMapper;
 import io.probr.sink.mapping.RowBatch;
@@ -8,11 +7,9 @@ import io.probr.sink.mapping.UnmappableRecordException;
 import io.probr.sink.metrics.SinkMetrics;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SinkLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
-    private static final long LAG_EVERY_NANOS = 1_000_000_000L;
 
     /** How the loop batches and retries. */
     public record Settings(int batchRows, Duration flushInterval, Duration retryMin, Duration retryMax) {
@@ -52,7 +48,6 @@ public final class SinkLoop implements Runnable {
     private record Inserted(Map<String, Integer> rowsByTable, long nanos) {
     }
 
-    private final RepeatedWarnings warnings = new RepeatedWarnings(10, 1000);
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final RecordMapper mapper;
@@ -65,13 +60,13 @@ public final class SinkLoop implements Runnable {
 
     private RowBatch buffer = new RowBatch();
     private final OffsetTracker offsets;
+    private final ConsumerLag lag;
     private long bufferStartedNanos;
     private Batch inFlight;
     private Future<Inserted> insert;
     /** A batch whose insert or commit failed, to be inserted again at {@code retryAtNanos}. */
     private Batch retrying;
     private long retryAtNanos;
-    private long lagUpdatedNanos;
     private long markersCheckedNanos;
     private volatile boolean running = true;
     private volatile boolean healthy = true;
@@ -87,6 +82,7 @@ public final class SinkLoop implements Runnable {
         this.settings = settings;
         this.policy = new FlushPolicy(settings);
         this.offsets = new OffsetTracker(consumer);
+        this.lag = new ConsumerLag(consumer, this.topics, metrics);
     }
 
     /** False while flushes fail (ClickHouse or Kafka unavailable); the sink is then retrying. */
@@ -126,7 +122,7 @@ public final class SinkLoop implements Runnable {
                     resumeIfNothingToRetry();
                     commitSkippedMarkers();
                 }
-                updateLag();
+                lag.update(System.nanoTime());
             }
         } finally {
             completeInsert(true);
@@ -157,15 +153,7 @@ public final class SinkLoop implements Runnable {
         try {
             buffer.addAll(mapper.map(record));
         } catch (UnmappableRecordException e) {
-            if (deadLetters.send(record, e.reason(), e.getMessage())) {
-                long n = warnings.count(e.reason().code());
-                if (n > 0) {
-                    log.warn("record {}-{}@{} sent to the DLQ ({}, #{} of its kind; all counted in"
-                            + " probr_sink_dlq_records_total): {}", record.topic(), record.partition(), record.offset(),
-                            e.reason().code(), n, e.getMessage());
-                }
-                metrics.deadLettered(record.topic(), e.reason());
-            }
+            deadLetters.unmappable(record, e, metrics);
         }
     }
 
@@ -275,28 +263,6 @@ public final class SinkLoop implements Runnable {
         }
         deadLetters.forgetPending();
         clearBuffer();
-    }
-
-    private void updateLag() {
-        long now = System.nanoTime();
-        if (now - lagUpdatedNanos < LAG_EVERY_NANOS) {
-            return;
-        }
-        lagUpdatedNanos = now;
-        // no assignment yet, or a partition not fetched yet: the lag is unknown, not zero
-        if (consumer.assignment().isEmpty()) {
-            return;
-        }
-        Map<String, Long> byTopic = new HashMap<>();
-        topics.forEach(topic -> byTopic.put(topic, 0L));
-        for (TopicPartition partition : consumer.assignment()) {
-            OptionalLong lag = consumer.currentLag(partition);
-            if (lag.isEmpty()) {
-                return;
-            }
-            byTopic.merge(partition.topic(), lag.getAsLong(), Long::sum);
-        }
-        byTopic.forEach(metrics::lag);
     }
 
     /** Before partitions move, store and commit what was read from them, or give it back. */
