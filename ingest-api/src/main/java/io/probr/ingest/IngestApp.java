@@ -57,7 +57,7 @@ public final class IngestApp implements AutoCloseable {
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime),
                 IngestRecords.forPipeline(), publisher, readiness, metrics, config.timeRule(), config.maxBodyBytes(),
                 config.publishTimeoutMs(), new FailedAuthLimiter(config.failedAuthBurst(), config.failedAuthRefillMs(),
-                        100_000, System::nanoTime), config.maxInFlight()),
+                        100_000, System::nanoTime), config.maxInFlight(), config.minBodyBytesPerSecond()),
                 javalin -> listener.addTo(javalin, config.host(), config.port()));
         server.start(config.host(), config.port());
         log.info("edge listening on {}:{}", config.host(), server.port());

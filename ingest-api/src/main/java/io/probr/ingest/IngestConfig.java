@@ -29,6 +29,7 @@ public record IngestConfig(
         EventTimeRule timeRule,
         Optional<TlsSettings> tls,
         HttpListener.Limits limits,
+        long minBodyBytesPerSecond,
         int maxInFlight,
         int failedAuthBurst,
         long failedAuthRefillMs,
@@ -52,6 +53,7 @@ public record IngestConfig(
                 EventTimeRule.fromEnv(e),
                 TlsSettings.fromEnv(e, "PROBR_EDGE_TLS_"),
                 HttpListener.Limits.fromEnv(e, "PROBR_EDGE_"),
+                e.number("PROBR_EDGE_MIN_BODY_BYTES_PER_SECOND", 8192, 0, 1_000_000_000),
                 e.integer("PROBR_EDGE_MAX_IN_FLIGHT", 2000, 1, 1_000_000),
                 e.integer("PROBR_EDGE_FAILED_AUTH_BURST", 100, 1, 1_000_000),
                 e.number("PROBR_EDGE_FAILED_AUTH_REFILL_MS", 100, 1, 3_600_000),
@@ -89,7 +91,7 @@ public record IngestConfig(
                 + ", keysReloadMs=" + keysReloadMs + ", maxBodyBytes=" + maxBodyBytes + ", rate=" + ratePerSecond
                 + "/s burst " + rateBurst + ", publishTimeoutMs=" + publishTimeoutMs + ", warmupSeconds=" + warmupSeconds
                 + ", maxClockSkewMs=" + timeRule.maxSkewMs() + ", " + tls.map(TlsSettings::toString).orElse("tls=off")
-                + ", " + limits + ", maxInFlight=" + maxInFlight + ", failedAuth=" + failedAuthBurst + " then 1/"
-                + failedAuthRefillMs + " ms, producerOverrides=" + producerOverrides.keySet() + "]";
+                + ", " + limits + ", minBodyBytesPerSecond=" + minBodyBytesPerSecond + ", maxInFlight=" + maxInFlight
+                + ", failedAuth=" + failedAuthBurst + " then 1/" + failedAuthRefillMs + " ms, producerOverrides=" + producerOverrides.keySet() + "]";
     }
 }

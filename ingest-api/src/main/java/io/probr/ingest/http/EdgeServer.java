@@ -15,7 +15,6 @@ import io.probr.schemas.payload.PayloadValidator;
 import io.probr.schemas.payload.ProbrJson;
 import io.probr.schemas.runtime.FailedAuthLimiter;
 import io.probr.schemas.window.EventTimeRule;
-import org.eclipse.jetty.http.BadMessageException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -35,7 +34,7 @@ public final class EdgeServer {
                                IngestRecords records, KafkaPublisher publisher, KafkaReadiness readiness,
                                EdgeMetrics metrics,
                                EventTimeRule timeRule, int maxBodyBytes, long publishTimeoutMs,
-                               FailedAuthLimiter failedAuth, int maxInFlight) {
+                               FailedAuthLimiter failedAuth, int maxInFlight, long minBodyBytesPerSecond) {
     }
 
     private EdgeServer() {
@@ -47,7 +46,8 @@ public final class EdgeServer {
 
     /** With {@code transport} setting how the server listens (HTTPS). */
     public static Javalin create(Dependencies deps, Consumer<JavalinConfig> transport) {
-        IngestHandler ingest = new IngestHandler(new BodyReader(deps.maxBodyBytes()), new PayloadValidator(),
+        BodyReader bodies = new BodyReader(deps.maxBodyBytes(), deps.minBodyBytesPerSecond(), System::nanoTime);
+        IngestHandler ingest = new IngestHandler(bodies, new PayloadValidator(),
                 deps.timeRule(), deps.records(), deps.publisher(), deps.metrics(), deps.publishTimeoutMs(),
                 new Semaphore(deps.maxInFlight()));
         AuthFilter auth = new AuthFilter(deps.keys(), deps.rateLimiter(), deps.failedAuth());
@@ -74,10 +74,6 @@ public final class EdgeServer {
                 deps.metrics().write(ctx.outputStream());
             });
             config.routes.exception(ApiError.class, (e, ctx) -> answer(ctx, e));
-            // Jetty's verdict on a body read below PROBR_EDGE_MIN_BODY_BYTES_PER_SECOND
-            config.routes.exception(BadMessageException.class, (e, ctx) -> answer(ctx, e.getCode() == 408
-                    ? new ApiError(ErrorCode.REQUEST_TIMEOUT, "the body arrived too slowly (" + e.getReason() + "); retry")
-                    : new ApiError(ErrorCode.INVALID_PAYLOAD, e.getReason())));
             config.routes.exception(CompletionException.class, (e, ctx) -> answer(ctx, e.getCause()));
             config.routes.exception(Exception.class, (e, ctx) -> answer(ctx, e));
             config.routes.after(ctx -> deps.metrics().requestAnswered(pathLabel(ctx), ctx.statusCode()));

@@ -77,7 +77,7 @@ public final class EdgeWarmup {
                     IngestRecords.forWarmup(), publisher, readiness, new EdgeMetrics(), config.timeRule(),
                     config.maxBodyBytes(), config.publishTimeoutMs(),
                     new FailedAuthLimiter(config.failedAuthBurst(), config.failedAuthRefillMs(), 1000, System::nanoTime),
-                    config.maxInFlight()));
+                    config.maxInFlight(), config.minBodyBytesPerSecond()));
             server.start("127.0.0.1", 0);
             log.info("warming up for at most {} s on a private instance at 127.0.0.1:{}", config.warmupSeconds(),
                     server.port());

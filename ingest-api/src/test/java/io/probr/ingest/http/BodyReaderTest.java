@@ -100,4 +100,47 @@ class BodyReaderTest {
             return len;
         }
     }
+
+    /** A body that yields {@code chunk} bytes per read, the clock moving {@code nanosPerRead} at each. */
+    private static InputStream trickle(int size, int chunk, long[] clock, long nanosPerRead) {
+        return new InputStream() {
+            private int left = size;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0];
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                if (left == 0) {
+                    return -1;
+                }
+                clock[0] += nanosPerRead;
+                int n = Math.min(Math.min(chunk, length), left);
+                left -= n;
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void aBodyTrickledBelowTheMinimumRateIsRefusedWith408() {
+        long[] clock = {0};
+        BodyReader slow = new BodyReader(100_000, 8192, () -> clock[0]);
+        // 100 bytes every 100 ms: 1 KB/s, the whole body would take 100 s
+        ApiError e = assertThrows(ApiError.class, () -> slow.read(null, 100_000, trickle(100_000, 100, clock, 100_000_000L)));
+        assertEquals(ErrorCode.REQUEST_TIMEOUT, e.code());
+        assertEquals(1_100_000_000L, clock[0], "refused at the first read past the one-second grace");
+    }
+
+    @Test
+    void aSmallBodyReadLateOrAFastOneIsNeverRefused() {
+        long[] clock = {5_000_000_000L}; // the request waited 5 s before the server read it
+        BodyReader reader = new BodyReader(100_000, 8192, () -> clock[0]);
+        assertEquals(200, reader.read(null, 200, trickle(200, 200, clock, 0)).length);
+        // 64 KB/s for about 1.6 s: past the grace, above the minimum
+        assertEquals(99_999, reader.read(null, 99_999, trickle(99_999, 8192, clock, 125_000_000L)).length);
+    }
 }

@@ -20,9 +20,10 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The edge under abuse, on the running local stack: {@code FloodBench HOST PORT KEY KAFKA SECONDS CONNECTIONS}. A legitimate
- * sender posts 200 events/s with KEY (from 127.0.0.1) and its latency is measured: alone, while a flood of bad
- * keys comes at full speed (64 connections, from 127.0.0.2), and while the same flood is paced at 5,000 req/s.
+ * The edge under abuse, on the running local stack: {@code FloodBench HOST PORT KEY KAFKA SECONDS CONNECTIONS
+ * ROUNDS}. A legitimate sender posts 200 events/s with KEY (from 127.0.0.1) and its latency is measured: alone
+ * and beside a flood of bad keys paced at 5,000 req/s (from 127.0.0.2), in turns for ROUNDS rounds, then beside
+ * the same flood at full speed (64 connections).
  * Then an overload: KEY posted at full speed on CONNECTIONS connections (from 127.0.0.3), far past what the edge can
  * publish, counting the answers and checking that every 200 is a record on probr.events.v1.
  * A minimal HTTP/1.1 client over sockets keeps the load generator's own cost low on a two-core machine.
@@ -35,18 +36,20 @@ public final class FloodBench {
     private final String key;
     private final long seconds;
     private final int overloadConnections;
+    private final int rounds;
 
-    private FloodBench(String host, int port, String key, long seconds, int overloadConnections) {
+    private FloodBench(String host, int port, String key, long seconds, int overloadConnections, int rounds) {
         this.host = host;
         this.port = port;
         this.key = key;
         this.seconds = seconds;
         this.overloadConnections = overloadConnections;
+        this.rounds = rounds;
     }
 
     public static void main(String[] args) throws Exception {
         FloodBench bench = new FloodBench(args[0], Integer.parseInt(args[1]), args[2], Long.parseLong(args[4]),
-                Integer.parseInt(args[5]));
+                Integer.parseInt(args[5]), Integer.parseInt(args[6]));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", args[3]))) {
             bench.run(admin);
         }
@@ -54,12 +57,24 @@ public final class FloodBench {
 
     private void run(Admin admin) throws Exception {
         legitimateAlongside(null); // warm-up: the JIT, the connections, the producer's batches
-        Latencies quiet = legitimateAlongside(null);
-        report("quiet", quiet, null);
+        // quiet and paced flood in turns, so both see the same shared machine; medians over the rounds
+        List<Double> quietP99 = new ArrayList<>();
+        List<Double> pacedP99 = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            Latencies quiet = legitimateAlongside(null);
+            report("round " + round + " quiet", quiet, null);
+            Flood paced = new Flood("127.0.0.2", 16, 5000, request("pk_live_flood0000000000000000000000", body("GTM-FLOOD")));
+            Latencies beside = legitimateAlongside(paced);
+            report("round " + round + " 401 flood at 5000 req/s", beside, paced);
+            quietP99.add(quiet.percentile(99));
+            pacedP99.add(beside.percentile(99));
+        }
+        double quiet = median(quietP99);
+        double paced = median(pacedP99);
+        System.out.printf("BENCH legitimate p99, median of %d rounds: quiet %.1f ms, beside 5000 req/s of bad keys %.1f ms"
+                + " (%.1fx)%n", rounds, quiet, paced, paced / quiet);
         Flood full = new Flood("127.0.0.2", 64, 0, request("pk_live_flood0000000000000000000000", body("GTM-FLOOD")));
         report("401 flood at full speed", legitimateAlongside(full), full);
-        Flood paced = new Flood("127.0.0.2", 16, 5000, request("pk_live_flood0000000000000000000000", body("GTM-FLOOD")));
-        report("401 flood at 5000 req/s", legitimateAlongside(paced), paced);
 
         long before = endOffsets(admin);
         Flood overload = new Flood("127.0.0.3", overloadConnections, 0, request(key, body("GTM-OVERLOAD")));
@@ -122,6 +137,12 @@ public final class FloodBench {
                 legit.percentile(50), legit.percentile(99), legit.percentile(100), legit.statuses,
                 flood == null ? "" : String.format("; flood %.0f req/s answered, statuses %s", flood.answered()
                         / (double) seconds, flood.statuses));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private long endOffsets(Admin admin) throws Exception {

@@ -27,14 +27,13 @@ public final class HttpListener implements AutoCloseable {
     /**
      * {@code maxConnections}: beyond it new connections wait in the kernel's backlog until one closes;
      * {@code idleTimeoutMs}: a connection that sends nothing (between requests, or in the middle of its headers
-     * or body) for this long is closed; {@code minBodyBytesPerSecond}: a body read slower than this is refused
-     * (408), so trickled bodies cannot pin the server's threads.
+     * or body) for this long is closed. (A minimum body rate is the edge's own, in its body reader: Jetty's
+     * counts from the request's arrival and refuses small bodies a busy server reads late.)
      */
-    public record Limits(int maxConnections, long idleTimeoutMs, long minBodyBytesPerSecond) {
+    public record Limits(int maxConnections, long idleTimeoutMs) {
         public static Limits fromEnv(EnvVars env, String prefix) {
             return new Limits(env.integer(prefix + "MAX_CONNECTIONS", 4096, 1, 1_000_000),
-                    env.number(prefix + "IDLE_TIMEOUT_MS", 15_000, 100, 3_600_000),
-                    env.number(prefix + "MIN_BODY_BYTES_PER_SECOND", 8192, 0, 1_000_000_000));
+                    env.number(prefix + "IDLE_TIMEOUT_MS", 15_000, 100, 3_600_000));
         }
     }
 
@@ -75,7 +74,6 @@ public final class HttpListener implements AutoCloseable {
     private ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
         HttpConfiguration configuration = new HttpConfiguration(http);
         configuration.setIdleTimeout(limits.idleTimeoutMs());
-        configuration.setMinRequestDataRate(limits.minBodyBytesPerSecond());
         ServerConnector connector;
         if (ssl == null) {
             connector = new ServerConnector(server, new HttpConnectionFactory(configuration));
