@@ -30,22 +30,31 @@ final class AuthFilter implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        AuthResult result = keys.authenticate(presentedKey(ctx));
-        if (result instanceof AuthResult.Unauthorized unauthorized) {
-            throw failed(ctx.ip(), new ApiError(ErrorCode.UNAUTHORIZED, unauthorized.reason()));
+        // found already by RefusedKeys, ahead of the servlet layer, when it runs
+        ApiKey key = ctx.attribute(KEY_ATTRIBUTE);
+        if (key == null) {
+            key = check(ctx.header("X-Probr-Key"), ctx.header("Authorization"), ctx.ip());
         }
-        if (result instanceof AuthResult.Unavailable unavailable) {
-            throw new ApiError(ErrorCode.INTERNAL_ERROR, unavailable.reason());
-        }
-        if (result instanceof AuthResult.Forbidden forbidden) {
-            throw failed(ctx.ip(), new ApiError(ErrorCode.FORBIDDEN, forbidden.reason()));
-        }
-        ApiKey key = ((AuthResult.Authenticated) result).key();
         long retryAfter = rateLimiter.acquire(key);
         if (retryAfter > 0) {
             throw ApiError.rateLimited(retryAfter);
         }
         ctx.attribute(KEY_ATTRIBUTE, key);
+    }
+
+    /** The key the headers present, or the {@link ApiError} that refuses the request. */
+    ApiKey check(String probrKey, String authorization, String address) {
+        AuthResult result = keys.authenticate(presentedKey(probrKey, authorization));
+        if (result instanceof AuthResult.Unauthorized unauthorized) {
+            throw failed(address, new ApiError(ErrorCode.UNAUTHORIZED, unauthorized.reason()));
+        }
+        if (result instanceof AuthResult.Unavailable unavailable) {
+            throw new ApiError(ErrorCode.INTERNAL_ERROR, unavailable.reason());
+        }
+        if (result instanceof AuthResult.Forbidden forbidden) {
+            throw failed(address, new ApiError(ErrorCode.FORBIDDEN, forbidden.reason()));
+        }
+        return ((AuthResult.Authenticated) result).key();
     }
 
     private ApiError failed(String address, ApiError answer) {
@@ -57,12 +66,10 @@ final class AuthFilter implements Handler {
         return answer;
     }
 
-    private static String presentedKey(Context ctx) {
-        String key = ctx.header("X-Probr-Key");
+    private static String presentedKey(String key, String authorization) {
         if (key != null) {
             return key;
         }
-        String authorization = ctx.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return authorization.substring(BEARER.length());
         }

@@ -56,6 +56,7 @@ public final class EdgeServer {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
             transport.accept(config);
+            config.jetty.modifyServletContextHandler(context -> context.insertHandler(new RefusedKeys(auth, deps.metrics())));
             // beforeMatched: a wrong method or path is a 404/405, not a demand for a key
             config.routes.beforeMatched("/ingest", auth);
             config.routes.post("/ingest", ingest);
@@ -92,16 +93,21 @@ public final class EdgeServer {
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), error);
             apiError = new ApiError(ErrorCode.INTERNAL_ERROR, "unexpected server error; retry");
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", apiError.code().wireName());
-        body.put("message", apiError.getMessage());
         if (apiError.retryAfterSeconds() != null) {
             ctx.header("Retry-After", Long.toString(apiError.retryAfterSeconds()));
         }
+        ctx.status(apiError.code().status()).contentType("application/json").result(errorJson(apiError));
+    }
+
+    /** The contract's error body: {@code {"error": code, "message": why}}. */
+    static String errorJson(ApiError error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.code().wireName());
+        body.put("message", error.getMessage());
         try {
-            ctx.status(apiError.code().status()).contentType("application/json").result(JSON.writeValueAsString(body));
+            return JSON.writeValueAsString(body);
         } catch (Exception e) {
-            ctx.status(500).result("{\"error\":\"internal_error\"}");
+            return "{\"error\":\"internal_error\"}";
         }
     }
 

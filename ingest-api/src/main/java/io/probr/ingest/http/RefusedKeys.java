@@ -1,0 +1,50 @@
+package io.probr.ingest.http;
+
+import io.probr.ingest.metrics.EdgeMetrics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Answers {@code POST /ingest} with a missing, unknown or revoked key (401, 403, or 429 for an address that
+ * keeps failing) in Jetty, ahead of the servlet layer and the routes: a flood of bad keys then costs the edge
+ * little more than parsing. A good key goes on to the routes with the key found ({@link AuthFilter} applies its
+ * rate); a key that cannot be checked yet goes on too, for the routes to answer.
+ */
+final class RefusedKeys extends Handler.Wrapper {
+    private final AuthFilter keys;
+    private final EdgeMetrics metrics;
+
+    RefusedKeys(AuthFilter keys, EdgeMetrics metrics) {
+        this.keys = keys;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!"POST".equals(request.getMethod()) || !"/ingest".equals(Request.getPathInContext(request))) {
+            return super.handle(request, response, callback);
+        }
+        try {
+            request.setAttribute(AuthFilter.KEY_ATTRIBUTE, keys.check(request.getHeaders().get("X-Probr-Key"),
+                    request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request)));
+        } catch (ApiError refused) {
+            if (refused.code() == ErrorCode.INTERNAL_ERROR) {
+                return super.handle(request, response, callback);
+            }
+            response.setStatus(refused.code().status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            if (refused.retryAfterSeconds() != null) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, refused.retryAfterSeconds().toString());
+            }
+            metrics.requestAnswered("/ingest", refused.code().status());
+            response.write(true, ByteBuffer.wrap(EdgeServer.errorJson(refused).getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+        return super.handle(request, response, callback);
+    }
+}
