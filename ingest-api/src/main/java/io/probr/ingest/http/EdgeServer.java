@@ -44,7 +44,7 @@ public final class EdgeServer {
         return create(deps, config -> { });
     }
 
-    /** With {@code transport} setting how the server listens (HTTPS). */
+    /** With {@code transport} setting how the server listens (an {@link io.probr.schemas.runtime.HttpListener}: TLS, limits). */
     public static Javalin create(Dependencies deps, Consumer<JavalinConfig> transport) {
         BodyReader bodies = new BodyReader(deps.maxBodyBytes(), deps.minBodyBytesPerSecond(), System::nanoTime);
         IngestHandler ingest = new IngestHandler(bodies, new PayloadValidator(),
