@@ -42,7 +42,7 @@ public final class ApiServer {
         return create(deps, config -> { });
     }
 
-    /** With {@code transport} setting how the server listens (an {@link io.probr.schemas.runtime.HttpListener}: TLS, limits). */
+    /** With {@code transport} setting how the server listens (HttpListener: TLS, connection limits). */
     public static Javalin create(Dependencies deps, Consumer<JavalinConfig> transport) {
         TokenAuth auth = new TokenAuth(deps.tokens(), new FailedAuthLimiter(deps.failedAuthBurst(),
                 deps.failedAuthRefillMs(), 100_000, System::nanoTime));

@@ -44,7 +44,7 @@ public final class EdgeServer {
         return create(deps, config -> { });
     }
 
-    /** With {@code transport} setting how the server listens (an {@link io.probr.schemas.runtime.HttpListener}: TLS, limits). */
+    /** With {@code transport} setting how the server listens (HttpListener: TLS, connection limits). */
     public static Javalin create(Dependencies deps, Consumer<JavalinConfig> transport) {
         BodyReader bodies = new BodyReader(deps.maxBodyBytes(), deps.minBodyBytesPerSecond(), System::nanoTime);
         IngestHandler ingest = new IngestHandler(bodies, new PayloadValidator(),
@@ -56,7 +56,8 @@ public final class EdgeServer {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
             transport.accept(config);
-            config.jetty.modifyServletContextHandler(context -> context.insertHandler(new RefusedKeys(auth, deps.metrics())));
+            RefusedKeys refusals = new RefusedKeys(auth, deps.metrics());
+            config.jetty.modifyServletContextHandler(context -> context.insertHandler(refusals));
             // beforeMatched: a wrong method or path is a 404/405, not a demand for a key
             config.routes.beforeMatched("/ingest", auth);
             config.routes.post("/ingest", ingest);
