@@ -140,4 +140,20 @@ class KafkaOutageIT {
         broker.start();
         Poll.until("the permits back once the broker is", Duration.ofSeconds(60), () -> edge.ingest(key, event).statusCode() == 200);
     }
+
+    /** Keys not loaded (no Kafka yet): 500 after the one wait for them, inside the tag's 5 s. */
+    @Test
+    void beforeTheKeysAreLoadedARequestGets500WithinTheTagsTimeout(@TempDir Path dir) throws Exception {
+        String key = new TestKeys(dir.resolve("keys.json")).add("shop");
+        app = new IngestApp(IngestConfig.fromEnv(Map.of(
+                "PROBR_EDGE_HOST", "127.0.0.1", "PROBR_EDGE_PORT", "0", "PROBR_KAFKA_BOOTSTRAP", "127.0.0.1:1",
+                "PROBR_KEYS_FILE", dir.resolve("keys.json").toString(), "PROBR_EDGE_WARMUP_SECONDS", "0")));
+        EdgeClient edge = new EdgeClient(app.port());
+        long started = System.nanoTime();
+        HttpResponse<String> response = edge.ingest(key, IngestEdgeIT.perEvent("GTM-NOKEYS").getBytes(StandardCharsets.UTF_8));
+        long elapsedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertEquals(500, response.statusCode(), response.body());
+        assertTrue(response.body().contains("keys not loaded"), response.body());
+        assertTrue(elapsedMs < 4500, "500 took " + elapsedMs + " ms, the tag gives up at 5000");
+    }
 }

@@ -30,7 +30,7 @@ final class AuthFilter implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        // found already by RefusedKeys, ahead of the servlet layer, when it runs
+        // found already by RefusedKeys, ahead of the servlet layer, for the path it sees (/ingest)
         ApiKey key = ctx.attribute(KEY_ATTRIBUTE);
         if (key == null) {
             key = check(ctx.header("X-Probr-Key"), ctx.header("Authorization"), ctx.ip());

@@ -12,8 +12,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Answers {@code POST /ingest} with a missing, unknown or revoked key (401, 403, or 429 for an address that
  * keeps failing) in Jetty, ahead of the servlet layer and the routes: a flood of bad keys then costs the edge
- * little more than parsing. A good key goes on to the routes with the key found ({@link AuthFilter} applies its
- * rate); a key that cannot be checked yet goes on too, for the routes to answer.
+ * little more than parsing. A key that cannot be checked yet (the keys not loaded) is answered here too, so the
+ * wait for the keys is never paid twice. A good key goes on to the routes with the key found ({@link AuthFilter}
+ * applies its rate, and checks the key itself on a path this handler does not see, such as {@code /ingest/}).
  */
 final class RefusedKeys extends Handler.Wrapper {
     private final AuthFilter keys;
@@ -33,9 +34,6 @@ final class RefusedKeys extends Handler.Wrapper {
             request.setAttribute(AuthFilter.KEY_ATTRIBUTE, keys.check(request.getHeaders().get("X-Probr-Key"),
                     request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request)));
         } catch (ApiError refused) {
-            if (refused.code() == ErrorCode.INTERNAL_ERROR) {
-                return super.handle(request, response, callback);
-            }
             response.setStatus(refused.code().status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             if (refused.retryAfterSeconds() != null) {
