@@ -277,15 +277,14 @@ function addToBatch(event) {
   const batch = templateDataStorage.getItemCopy(key) || emptyBatch(event.container_id, getTimestampMillis());
   count(batch, event);
   templateDataStorage.setItemCopy(key, batch);
-  flushIfDue(key);
+  flushIfDue(key, batch);
 }
 
 // Taking the batch out of storage before sending makes the events that arrive meanwhile start the next
 // batch; a send that may be retried puts the batch back, merged, so nothing is lost or counted twice.
-function flushIfDue(key) {
+function flushIfDue(key, batch) {
   const now = getTimestampMillis();
-  const batch = templateDataStorage.getItemCopy(key);
-  if (!batch || (batch.total_events < batchSize && now - batch.opened_at_ms < maxWaitMs)) return;
+  if ((batch.total_events < batchSize && now - batch.opened_at_ms < maxWaitMs)) return;
   if (now < retryAtMs() || !allowed()) return;
   templateDataStorage.removeItem(key);
   post(payloadOf(batch), BATCHED_TIMEOUT_MS, (retry, statusCode) => {
