@@ -176,10 +176,15 @@ public final class EdgeBench {
                 median(runs, "machine_cpu_us"));
     }
 
-    static double median(List<Map<String, Double>> runs, String key) {
-        double[] values = runs.stream().mapToDouble(r -> r.get(key)).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    private static double median(List<Map<String, Double>> runs, String key) {
+        return median(runs.stream().map(r -> r.get(key)).toList());
+    }
+
+    /** The benchmarks' median: the middle value, or the mean of the two middle ones. */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** Peak RSS (VmHWM) per service, summed over its processes: the broker and ClickHouse run under a launcher. */

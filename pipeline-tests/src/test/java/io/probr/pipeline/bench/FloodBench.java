@@ -69,8 +69,8 @@ public final class FloodBench {
             quietP99.add(quiet.percentile(99));
             pacedP99.add(beside.percentile(99));
         }
-        double quiet = median(quietP99);
-        double paced = median(pacedP99);
+        double quiet = EdgeBench.median(quietP99);
+        double paced = EdgeBench.median(pacedP99);
         System.out.printf("BENCH legitimate p99, median of %d rounds: quiet %.1f ms, beside 5000 req/s of bad keys %.1f ms"
                 + " (%.1fx)%n", rounds, quiet, paced, paced / quiet);
         Flood full = new Flood("127.0.0.2", 64, 0, request("pk_live_flood0000000000000000000000", body("GTM-FLOOD")));
@@ -137,12 +137,6 @@ public final class FloodBench {
                 legit.percentile(50), legit.percentile(99), legit.percentile(100), legit.statuses,
                 flood == null ? "" : String.format("; flood %.0f req/s answered, statuses %s", flood.answered()
                         / (double) seconds, flood.statuses));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private long endOffsets(Admin admin) throws Exception {
