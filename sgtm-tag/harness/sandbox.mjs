@@ -7,7 +7,7 @@ import https from 'node:https';
 /** Names the sandbox does not have: the code must reach everything through require(). */
 const HIDDEN_GLOBALS = ['Object', 'JSON', 'Math', 'Date', 'Array', 'Number', 'String', 'Boolean', 'Promise',
   'parseInt', 'parseFloat', 'isNaN', 'setTimeout', 'setInterval', 'console', 'globalThis', 'process', 'fetch',
-  'eval', 'Function', 'Symbol', 'Reflect', 'Proxy', 'Map', 'Set', 'RegExp', 'Error', 'require_', 'module'];
+  'eval', 'Function', 'Symbol', 'Reflect', 'Proxy', 'Map', 'Set', 'RegExp', 'Error', 'module'];
 
 /** Constructs sandboxed JavaScript does not have (ES5.1 plus arrow functions, const and let). */
 const UNSUPPORTED = [
