@@ -176,6 +176,7 @@ class AlertingIT {
                         "PROBR_API_PORT", "0", "PROBR_CLICKHOUSE_URL", env.get("PROBR_CLICKHOUSE_URL"))))) {
             String token = (String) new io.probr.control.config.Tokens(view, writer, java.time.Clock.systemUTC())
                     .create("alerting-it", true).get("token");
+            ApiTokens.awaitKnown(api.port(), token);
             String triggerId = JSON.readTree(firing.body()).get("data").get("trigger").get("id").asText();
             JsonNode executions = apiGet(api, token, "/v1/executions?trigger_id=" + triggerId);
             assertEquals(2, executions.get("data").size(), executions.toString());

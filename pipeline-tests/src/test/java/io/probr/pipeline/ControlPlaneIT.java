@@ -75,6 +75,7 @@ class ControlPlaneIT {
             assertTrue(view.awaitLoaded(Duration.ofSeconds(30)));
             admin = (String) new Tokens(view, writer, Clock.systemUTC()).create("it", false).get("token");
         }
+        ApiTokens.awaitKnown(api.port(), admin);
         for (IngestApp edge : List.of(edgeA, edgeB)) {
             awaitReady(edge);
         }

@@ -74,6 +74,7 @@ class ControlReadsIT {
             Tokens tokens = new Tokens(view, writer, Clock.systemUTC());
             token = (String) tokens.create("reader", true).get("token");
             String admin = (String) tokens.create("writer", false).get("token");
+            ApiTokens.awaitKnown(api.port(), admin); // written after the reader's token: both known then
             String site = "reads-" + UUID.randomUUID().toString().substring(0, 8);
             assertEquals(201, send(HttpRequest.newBuilder(uri("/v1/sites")).POST(HttpRequest.BodyPublishers.ofString(
                     "{\"id\":\"" + site + "\"}")), admin).statusCode());

@@ -137,7 +137,8 @@ class DashboardIT {
     }
 
     /** A browser on the dashboard, the token pasted as a person would. */
-    private static ChromeDriver signedIn(ControlApp api, String token) {
+    private static ChromeDriver signedIn(ControlApp api, String token) throws Exception {
+        ApiTokens.awaitKnown(api.port(), token);
         ChromeDriver browser = browser();
         try {
             browser.get("http://127.0.0.1:" + api.port() + "/");

@@ -116,6 +116,7 @@ class SecuredKafkaIT {
                  ConfigWriter writer = new ConfigWriter(kafka, view)) {
                 admin = (String) new Tokens(view, writer, Clock.systemUTC()).create("sasl-it", false).get("token");
             }
+            ApiTokens.awaitKnown(api.port(), admin);
             // the control API writes the site and key; the edge learns the key from the topic
             String site = "sasl-" + UUID.randomUUID().toString().substring(0, 8);
             assertEquals(201, call(api, admin, "/v1/sites", "{\"id\":\"" + site + "\"}").statusCode());
