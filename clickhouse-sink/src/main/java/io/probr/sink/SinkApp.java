@@ -10,6 +10,7 @@ import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ClickHouseWriter;
 import io.probr.sink.consumer.DeadLetters;
 import io.probr.sink.consumer.SinkLoop;
+import io.probr.sink.consumer.SourceRecords;
 import io.probr.sink.mapping.RecordMapper;
 import io.probr.sink.metrics.SinkMetrics;
 import io.probr.sink.retention.RetentionJob;
@@ -63,6 +64,7 @@ public final class SinkApp implements AutoCloseable {
                 SOURCES.stream().map(Topic::topicName).toList(),
                 new RecordMapper(new PayloadValidator(), config.timeRule(), System::currentTimeMillis),
                 new ClickHouseWriter(config.clickHouseUrl(), config.clickHouseUser(), config.clickHousePassword()),
+                new SourceRecords(() -> new KafkaConsumer<>(rereadProperties(config))),
                 new DeadLetters(dlqProducer), metrics,
                 new SinkLoop.Settings(config.batchRows(), Duration.ofMillis(config.flushIntervalMs()),
                         Duration.ofMillis(config.retryMinMs()), Duration.ofMillis(config.retryMaxMs())));
@@ -142,6 +144,13 @@ public final class SinkApp implements AutoCloseable {
         props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         config.consumerOverrides().forEach(props::put);
+        return props;
+    }
+
+    /** For reading a refused record again: the sink's settings, in no group. */
+    private static Properties rereadProperties(SinkConfig config) {
+        Properties props = consumerProperties(config);
+        props.remove("group.id");
         return props;
     }
 

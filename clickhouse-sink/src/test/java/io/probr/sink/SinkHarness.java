@@ -18,6 +18,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.probr.sink.schema.Migration;
+import io.probr.sink.schema.MigrationRunner;
 
 /** What the sink's integration tests share: a sink configuration, a producer, reads and progress checks. */
 public final class SinkHarness implements AutoCloseable {
@@ -55,6 +57,11 @@ public final class SinkHarness implements AutoCloseable {
                 "PROBR_SINK_RETRY_MAX_MS", "2000"));
         env.putAll(extra);
         return SinkConfig.fromEnv(env);
+    }
+
+    /** The sink's tables, before a sink first starts (which would otherwise create them). */
+    public void migrate() throws Exception {
+        new MigrationRunner(clickHouse).apply(Migration.bundled());
     }
 
     public void send(ProducerRecord<byte[], byte[]> record) throws Exception {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,6 +198,102 @@ class SinkIT {
                         && body.contains("jvm_gc_collection_seconds_count");
             });
         }
+    }
+
+    @Test
+    void aRecordWhoseRowsClickHouseRefusesGoesToTheDlqAndTheRestOfItsBatchIsStored() throws Exception {
+        String refusedEvent = "refused_" + container.substring(4).toLowerCase();
+        List<UUID> good = new ArrayList<>();
+        String refusedJson = example("per-event.json").replace("GTM-ABC123", container)
+                .replace("\"purchase\"", "\"" + refusedEvent + "\"");
+        for (int i = 0; i < 40; i++) {
+            UUID id = UUID.randomUUID();
+            good.add(id);
+            harness.send(TestRecords.fromEdge(Topic.EVENTS, container,
+                    example("per-event.json").replace("GTM-ABC123", container), id));
+            if (i == 25) {
+                harness.send(TestRecords.fromEdge(Topic.EVENTS, container, refusedJson, UUID.randomUUID()));
+            }
+        }
+        // a row ClickHouse itself refuses: on 18.16 as on current releases, a DEFAULT throwIf of this test's event
+        String guard = "guard_" + container.substring(4).toLowerCase();
+        harness.migrate();
+        harness.rows("ALTER TABLE probr.events ADD COLUMN " + guard + " UInt8 DEFAULT throwIf(event_name = '"
+                + refusedEvent + "')");
+        String group = "sink-it-refused-" + container;
+        try (SinkApp sink = new SinkApp(harness.config(group, Map.of()))) {
+            // the sink commits past a dead letter only once Kafka has confirmed it
+            Poll.until("the batch stored and committed", () -> harness.caughtUp(group));
+            assertEquals(40, harness.number("SELECT count() FROM probr.events WHERE container_id = '" + container + "'"),
+                    "every other record of the batch is stored");
+            assertEquals(0, harness.number("SELECT count() FROM probr.events WHERE event_name = '" + refusedEvent + "'"));
+            List<ConsumerRecord<byte[], byte[]>> mine = deadLetters();
+            assertEquals(1, mine.size());
+            assertEquals("clickhouse_refused", IngestHeaders.read(mine.get(0).headers(), DlqHeaders.REASON_CODE));
+            assertTrue(IngestHeaders.read(mine.get(0).headers(), DlqHeaders.REASON).contains("395"),
+                    "ClickHouse's own answer, with its code");
+            assertEquals(refusedJson, new String(mine.get(0).value(), StandardCharsets.UTF_8), "the record as it was");
+            assertEquals(Topic.EVENTS.topicName(), IngestHeaders.read(mine.get(0).headers(), DlqHeaders.SOURCE_TOPIC));
+            Poll.until("the metric", () -> metrics(sink).contains(
+                    "probr_sink_dlq_records_total{reason=\"clickhouse_refused\",topic=\"probr.events.v1\"} 1.0"));
+        } finally {
+            harness.rows("ALTER TABLE probr.events DROP COLUMN " + guard);
+        }
+    }
+
+    @Test
+    void whenClickHouseRefusesEveryRecordOfABatchNothingIsDeadLetteredAndTheSinkWaitsForTheFix() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            harness.send(TestRecords.fromEdge(Topic.EVENTS, container,
+                    example("per-event.json").replace("GTM-ABC123", container), UUID.randomUUID()));
+        }
+        // every row refused (the sink reads the other tests' records too): a table changed under the sink
+        String guard = "guard_" + container.substring(4).toLowerCase();
+        harness.migrate();
+        harness.rows("ALTER TABLE probr.events ADD COLUMN " + guard + " UInt8 DEFAULT throwIf(length(container_id) > 0)");
+        String group = "sink-it-drift-" + container;
+        boolean dropped = false;
+        try (SinkApp sink = new SinkApp(harness.config(group, Map.of("PROBR_SINK_RETRY_MAX_MS", "500")))) {
+            Poll.until("two failed attempts", () -> insertFailures(sink) >= 2);
+            assertEquals(0, harness.number("SELECT count() FROM probr.events WHERE container_id = '" + container + "'"));
+            assertEquals(List.of(), deadLetters(), "no dead letter");
+            harness.rows("ALTER TABLE probr.events DROP COLUMN " + guard);
+            dropped = true;
+            Poll.until("the batch stored once the table is fixed", () -> harness.caughtUp(group));
+            assertEquals(5, harness.number("SELECT count() FROM probr.events WHERE container_id = '" + container + "'"));
+            assertEquals(List.of(), deadLetters(), "still no dead letter");
+        } finally {
+            if (!dropped) {
+                harness.rows("ALTER TABLE probr.events DROP COLUMN " + guard);
+            }
+        }
+    }
+
+    /** This test's dead letters: the DLQ read from its start to its end now. */
+    private List<ConsumerRecord<byte[], byte[]>> deadLetters() {
+        try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                harness.broker.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = dlq.partitionsFor(Topic.DLQ.topicName()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            dlq.assign(partitions);
+            dlq.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = dlq.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> mine = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> dlq.position(p) < end.get(p))) {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (container.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                        mine.add(r);
+                    }
+                });
+            }
+            return mine;
+        }
+    }
+
+    private static double insertFailures(SinkApp sink) throws Exception {
+        java.util.regex.Matcher value = java.util.regex.Pattern.compile("(?m)^probr_sink_insert_failures_total (\\S+)$")
+                .matcher(metrics(sink));
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
     private static String metrics(SinkApp sink) throws Exception {

@@ -54,6 +54,20 @@ public final class DeadLetters {
     }
 
     /**
+     * A record whose rows ClickHouse refused (found by {@link BatchInserter}): its dead letter, counted and logged.
+     * Sent even when later records' letters went first; should its batch's commit fail, it is sent again.
+     */
+    public void refused(ConsumerRecord<byte[], byte[]> record, String reason, SinkMetrics metrics) {
+        produce(record, DeadLetterReason.CLICKHOUSE_REFUSED, reason);
+        long n = warnings.count(DeadLetterReason.CLICKHOUSE_REFUSED.code());
+        if (n > 0) {
+            log.warn("record {}-{}@{} sent to the DLQ: ClickHouse refused its rows (#{} of its kind; all counted in"
+                    + " probr_sink_dlq_records_total): {}", record.topic(), record.partition(), record.offset(), n, reason);
+        }
+        metrics.deadLettered(record.topic(), DeadLetterReason.CLICKHOUSE_REFUSED);
+    }
+
+    /**
      * Sends a dead letter, once per source record: after a failed insert the loop reads again what came after
      * the failed batch, and the letters of those records are already on their way. False when it was.
      */
@@ -64,6 +78,11 @@ public final class DeadLetters {
             return false;
         }
         sentUpTo.put(from, source.offset());
+        produce(source, code, reason);
+        return true;
+    }
+
+    private void produce(ConsumerRecord<byte[], byte[]> source, DeadLetterReason code, String reason) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topic.DLQ.topicName(), null,
                 source.key(), source.value());
         for (Header header : source.headers()) {
@@ -73,7 +92,6 @@ public final class DeadLetters {
         DlqHeaders.addFailure(record.headers(), code, shortReason, "clickhouse-sink");
         DlqHeaders.addSource(record.headers(), source.topic(), source.partition(), source.offset());
         pending.add(new Pending(record, producer.send(record)));
-        return true;
     }
 
     public boolean hasPending() {

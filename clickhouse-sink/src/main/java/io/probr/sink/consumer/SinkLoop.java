@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * writes it to ClickHouse while this thread maps the next one; the offsets are committed (and the dead letters
  * confirmed) only once that insert succeeded. One insert at a time, so at most two batches are in memory. A
  * failed insert pauses consumption, gives back what was read after it, and retries the same rows with
- * exponential backoff; consumption resumes by itself once ClickHouse is back.
+ * exponential backoff; consumption resumes by itself once ClickHouse is back. Records whose rows ClickHouse
+ * refuses are found by the {@link BatchInserter} and dead-lettered with the batch's commit.
  */
 public final class SinkLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkLoop.class);
@@ -44,14 +45,11 @@ public final class SinkLoop implements Runnable {
             Map<TopicPartition, Long> first) {
     }
 
-    /** What the insert thread reports: rows per table and how long the INSERTs took. */
-    private record Inserted(Map<String, Integer> rowsByTable, long nanos) {
-    }
-
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final RecordMapper mapper;
     private final ClickHouseWriter writer;
+    private final BatchInserter batchInserter;
     private final DeadLetters deadLetters;
     private final SinkMetrics metrics;
     private final Settings settings;
@@ -63,7 +61,7 @@ public final class SinkLoop implements Runnable {
     private final ConsumerLag lag;
     private long bufferStartedNanos;
     private Batch inFlight;
-    private Future<Inserted> insert;
+    private Future<BatchInserter.Inserted> insert;
     /** A batch whose insert or commit failed, to be inserted again at {@code retryAtNanos}. */
     private Batch retrying;
     private long retryAtNanos;
@@ -72,11 +70,13 @@ public final class SinkLoop implements Runnable {
     private volatile boolean healthy = true;
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, List<String> topics, RecordMapper mapper,
-            ClickHouseWriter writer, DeadLetters deadLetters, SinkMetrics metrics, Settings settings) {
+            ClickHouseWriter writer, SourceRecords sourceRecords, DeadLetters deadLetters, SinkMetrics metrics,
+            Settings settings) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.mapper = mapper;
         this.writer = writer;
+        this.batchInserter = new BatchInserter(writer::write, sourceRecords);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.settings = settings;
@@ -151,7 +151,7 @@ public final class SinkLoop implements Runnable {
 
     private void accept(ConsumerRecord<byte[], byte[]> record) {
         try {
-            buffer.addAll(mapper.map(record));
+            buffer.add(record, mapper.map(record));
         } catch (UnmappableRecordException e) {
             deadLetters.unmappable(record, e, metrics);
         }
@@ -180,10 +180,7 @@ public final class SinkLoop implements Runnable {
     private void submit(Batch batch) {
         inFlight = batch;
         retrying = null;
-        insert = inserter.submit(() -> {
-            long started = System.nanoTime();
-            return new Inserted(writer.write(batch.rows()), System.nanoTime() - started);
-        });
+        insert = inserter.submit(() -> batchInserter.insert(batch.rows()));
     }
 
     /** If the insert in flight is done (or {@code wait}), confirms dead letters and commits, or schedules a retry. */
@@ -194,7 +191,10 @@ public final class SinkLoop implements Runnable {
         Batch batch = inFlight;
         inFlight = null;
         try {
-            Inserted inserted = insert.get();
+            BatchInserter.Inserted inserted = insert.get();
+            for (BatchInserter.Refused refused : inserted.refused()) {
+                deadLetters.refused(refused.record(), refused.reason(), metrics);
+            }
             if (deadLetters.hasPending()) {
                 deadLetters.awaitAll();
             }

@@ -18,7 +18,9 @@ public enum DeadLetterReason {
     /** An open window of an aggregator whose stored stream time was beyond the clock (state from older code). */
     UNTRUSTED_WINDOW("untrusted_window"),
     /** A window the aggregator computed that fails the batched schema (a bug, kept visible). */
-    INVALID_WINDOW("invalid_window");
+    INVALID_WINDOW("invalid_window"),
+    /** Rows ClickHouse refused with an error no retry can fix (a value it cannot store, a constraint). */
+    CLICKHOUSE_REFUSED("clickhouse_refused");
 
     private final String code;
 
