@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -69,16 +68,6 @@ class CommandLineHelpIT {
         assertEquals(2, run.status(), () -> args + ": " + run.out() + run.err());
         assertTrue(run.err().toLowerCase().contains("usage") || run.err().contains("./probr"), run.err());
         assertEquals("", run.out(), "stdout of " + args);
-    }
-
-    @Test
-    void theBenchmarksGroupLagToolAnswersHelp() throws Exception {
-        Run help = run(List.of("java", "-cp", "clickhouse-sink/target/clickhouse-sink.jar",
-                "io.probr.sink.replay.GroupLagCli", "--help"));
-        assertEquals(0, help.status(), help.err());
-        assertTrue(help.out().startsWith("Usage: probr group-lag"), help.out());
-        assertEquals(2, run(List.of("java", "-cp", "clickhouse-sink/target/clickhouse-sink.jar",
-                "io.probr.sink.replay.GroupLagCli")).status(), "a group is required");
     }
 
     @ParameterizedTest

@@ -9,22 +9,17 @@ import io.probr.sink.SinkConfig;
 import io.probr.sink.clickhouse.ClickHouseHttp;
 import io.probr.sink.clickhouse.ProbrTables;
 import io.probr.sink.mapping.Rows;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -145,13 +140,13 @@ public final class SinkBench {
                 }
             }
         }
-        double sink = median(sinkRates);
-        double ceiling = median(ceilingRates);
+        double sink = EdgeBench.median(sinkRates);
+        double ceiling = EdgeBench.median(ceilingRates);
         System.out.printf("%-34s %14s %14s %8s%n", "benchmark", "probr", "reference", "ratio");
         System.out.printf("%-34s %14.0f %14.0f %7.0f%%%n", "sink tag_executions rows/s", sink, ceiling, 100 * sink / ceiling);
         System.out.printf("%-34s %14.0f %14s %7.0f%%   (%d warm-up round(s) before the counted ones)%n",
                 "  first round, cold JIT", coldRate, "", 100 * coldRate / ceiling, warmups);
-        double tsv = median(tsvRates);
+        double tsv = EdgeBench.median(tsvRates);
         System.out.printf("%-34s %14.0f %14.0f %7.0f%%   (clickhouse-client from TabSeparated)%n",
                 "  against the earlier reference", sink, tsv, 100 * sink / tsv);
     }
@@ -240,13 +235,6 @@ public final class SinkBench {
                 Double.parseDouble(line.substring(name.length() + 1))).findFirst().orElse(Double.NaN);
     }
 
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
     private static ProducerRecord<byte[], byte[]> perEvent(String container, long timestampMs, UUID ingestId) {
         String json = "{\"container_id\":\"" + container + "\",\"event_name\":\"purchase\",\"timestamp_ms\":" + timestampMs
                 + ",\"tags\":[{\"id\":\"15\",\"name\":\"GA4 - Event\",\"status\":\"success\",\"execution_time\":120},"
@@ -256,97 +244,5 @@ public final class SinkBench {
                 + "\"has_transaction_id\":true,\"has_items\":true}}";
         return new IngestMetadata(ingestId, timestampMs, "pk_bench", "bench")
                 .record(Topic.EVENTS, container, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Offsets of the sink's source topics. */
-    static final class Offsets {
-        private Offsets() {
-        }
-
-        static Map<TopicPartition, Long> latest(Admin admin) throws Exception {
-            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-            for (var topic : admin.describeTopics(List.of(Topic.EVENTS.topicName(), Topic.BATCHES.topicName(),
-                    Topic.WINDOWS.topicName())).allTopicNames().get().values()) {
-                topic.partitions().forEach(p -> wanted.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
-            }
-            Map<TopicPartition, Long> result = new HashMap<>();
-            admin.listOffsets(wanted).all().get().forEach((tp, info) -> result.put(tp, info.offset()));
-            return result;
-        }
-
-        static boolean committedUpTo(Admin admin, String group, Map<TopicPartition, Long> end) throws Exception {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
-            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-                OffsetAndMetadata done = committed.get(e.getKey());
-                if (e.getValue() > 0 && (done == null || done.offset() < e.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    /** CPU time consumed so far, in nanoseconds. */
-    static final class CpuTime {
-        private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
-        /** C1 and C2 compiler threads, as {@link #byThread} names them. */
-        static final String JIT_THREADS = "CN CompilerThre";
-
-        private CpuTime() {
-        }
-
-        static long ofThisJvm() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime();
-        }
-
-        /** CPU nanoseconds per thread of this process, JVM threads included (GC, JIT), by name with digits folded. */
-        static Map<String, Long> byThread() throws IOException {
-            Map<String, Long> byName = new HashMap<>();
-            ticksByName(Path.of("/proc/self/task"), "*").forEach((name, ticks) ->
-                    byName.merge(name.replaceAll("\\d+", "N"), ticks * NANOS_PER_TICK, Long::sum));
-            return byName;
-        }
-
-        /** The busiest threads between two snapshots (threads that ended in between are not counted). */
-        static String describe(Map<String, Long> began, Map<String, Long> ended) {
-            StringBuilder text = new StringBuilder();
-            ended.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), (e.getValue() - began.getOrDefault(e.getKey(), 0L)) / 1e9))
-                    .filter(e -> e.getValue() > 0)
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
-                    .forEach(e -> text.append(text.isEmpty() ? "" : ", ")
-                            .append(String.format("%s %.2f s", e.getKey(), e.getValue())));
-            return text.toString();
-        }
-
-        /** Summed over the clickhouse-server processes, from /proc (utime + stime). */
-        static long ofClickHouse() throws IOException {
-            return ticksByName(Path.of("/proc"), "[0-9]*").getOrDefault("clickhouse-serv", 0L) * NANOS_PER_TICK;
-        }
-
-        /** utime + stime in clock ticks of every process or thread under {@code dir}, summed by its name. */
-        private static Map<String, Long> ticksByName(Path dir, String glob) throws IOException {
-            Map<String, Long> byName = new HashMap<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
-                for (Path entry : entries) {
-                    String stat;
-                    try {
-                        stat = Files.readString(entry.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    byName.merge(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks(stat), Long::sum);
-                }
-            }
-            return byName;
-        }
-
-        /** utime + stime of a /proc stat line, after the parenthesised name (which may hold spaces). */
-        private static long ticks(String stat) {
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        }
     }
 }
