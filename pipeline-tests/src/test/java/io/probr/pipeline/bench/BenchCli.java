@@ -89,7 +89,8 @@ public final class BenchCli {
                     + " a full-speed flood, then an overload");
             status |= bench(FloodBench.class.getName(), stack.host(), Integer.toString(stack.edgePort()), benchKey(),
                     stack.kafkaBootstrap(), setting("PROBR_BENCH_SECONDS", "20"),
-                    setting("PROBR_BENCH_OVERLOAD_CONNECTIONS", "1024"), setting("PROBR_BENCH_ROUNDS", "3"));
+                    setting("PROBR_BENCH_OVERLOAD_CONNECTIONS", "1024"), setting("PROBR_BENCH_ROUNDS", "3"),
+                    stack.state().toString(), barePort());
         }
         // last: it leaves millions of events (the seed's 2024 timestamp: late corrections all) for the aggregator
         // and the sink to catch up on, which would load the two cores under the other benchmarks
@@ -105,12 +106,7 @@ public final class BenchCli {
             throw new IllegalStateException("wrk not found: apt-get install wrk");
         }
         benchKey();
-        String barePort = setting("PROBR_BENCH_BARE_PORT", "18099");
-        try (java.net.Socket taken = new java.net.Socket(stack.host(), Integer.parseInt(barePort))) {
-            throw new IllegalStateException("port " + barePort + " is taken; set PROBR_BENCH_BARE_PORT");
-        } catch (IOException free) {
-            // nothing listens there: the bare endpoint can
-        }
+        String barePort = barePort();
         stopAggregatorAndSink();
         try {
             return bench(EdgeBench.class.getName(), stack.root().toString(), stack.state().toString(),
@@ -119,6 +115,16 @@ public final class BenchCli {
         } finally {
             System.out.println("restarting the aggregator and the sink; they catch up on what the benchmark posted");
             new LocalStack(stack, new PrintStream(OutputStream.nullOutputStream())).up();
+        }
+    }
+
+    /** The port of the bare endpoint that stands for the HTTP ceiling (edge and flood benchmarks), if free. */
+    private String barePort() {
+        String port = setting("PROBR_BENCH_BARE_PORT", "18099");
+        try (java.net.Socket taken = new java.net.Socket(stack.host(), Integer.parseInt(port))) {
+            throw new IllegalStateException("port " + port + " is taken; set PROBR_BENCH_BARE_PORT");
+        } catch (IOException free) {
+            return port;   // nothing listens there
         }
     }
 

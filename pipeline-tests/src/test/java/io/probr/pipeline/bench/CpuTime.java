@@ -6,7 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** CPU time consumed so far, in nanoseconds. */
 final class CpuTime {
@@ -68,5 +70,31 @@ final class CpuTime {
     private static long ticks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** CPU time (user + system) so far of a process and its descendants, in clock ticks (1/100 s). */
+    static long ticksOf(long pid) {
+        long ticks = 0;
+        for (long p : processTree(pid)) {
+            try {
+                ticks += ticks(Files.readString(Path.of("/proc", Long.toString(p), "stat")));
+            } catch (IOException gone) {
+                // ended meanwhile
+            }
+        }
+        return ticks;
+    }
+
+    /** A process and its descendants (the broker and ClickHouse run under a launcher). */
+    static List<Long> processTree(long pid) {
+        return ProcessHandle.of(pid).map(h -> Stream.concat(Stream.of(h), h.descendants()).map(ProcessHandle::pid)
+                .toList()).orElse(List.of());
+    }
+
+    /** The whole machine's busy time (user, nice, system, irq, softirq), in clock ticks. */
+    static long machineTicks() throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).split("\\s+");
+        return Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3]) + Long.parseLong(cpu[6])
+                + Long.parseLong(cpu[7]);
     }
 }

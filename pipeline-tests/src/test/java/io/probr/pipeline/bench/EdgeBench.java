@@ -2,21 +2,15 @@ package io.probr.pipeline.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The edge against its ceilings, on the running local stack: {@code EdgeBench REPO STATE_DIR EDGE_PORT BARE_PORT
@@ -59,12 +53,9 @@ public final class EdgeBench {
     }
 
     private void run() throws Exception {
-        Process bare = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), BareEndpoint.class.getName(), Integer.toString(barePort))
-                .redirectErrorStream(true).redirectOutput(state.resolve("logs/bare.log").toFile()).start();
+        Process bare = BareEndpoint.start(barePort, state.resolve("logs/bare.log"));
         Map<String, List<Map<String, Double>>> rows = new LinkedHashMap<>();
         try {
-            awaitBare();
             long edgePid = pid("edge");
             for (String payload : List.of("per-event", "batched")) {
                 // not counted: the edge needs ~30 s under load to reach its steady rate (JIT)
@@ -89,9 +80,9 @@ public final class EdgeBench {
 
     private void measure(Map<String, List<Map<String, Double>>> rows, String payload, String target, String url,
                          long serverPid) throws Exception {
-        long[] before = {ticks(serverPid), ticks(pid("kafka")), machineTicks()};
+        long[] before = {CpuTime.ticksOf(serverPid), CpuTime.ticksOf(pid("kafka")), CpuTime.machineTicks()};
         Map<String, Double> figures = wrk(url, payload, seconds);
-        long[] after = {ticks(serverPid), ticks(pid("kafka")), machineTicks()};
+        long[] after = {CpuTime.ticksOf(serverPid), CpuTime.ticksOf(pid("kafka")), CpuTime.machineTicks()};
         // CPU per request, the steadier figure on a shared machine: the server's JVM, the broker, everything
         double perRequest = 1e6 / CLOCK_TICKS / Math.max(1, figures.get("requests"));
         figures.put("server_cpu_us", (after[0] - before[0]) * perRequest);
@@ -195,7 +186,7 @@ public final class EdgeBench {
             if (!Files.exists(state.resolve("run/" + service + ".pid"))) {
                 continue;
             }
-            List<Long> processes = processes(pid(service));
+            List<Long> processes = CpuTime.processTree(pid(service));
             if (processes.isEmpty()) {
                 continue;
             }
@@ -206,32 +197,6 @@ public final class EdgeBench {
             }
             System.out.printf("  %-12s %6d MB%n", service, kb / 1024);
         }
-    }
-
-    /** CPU time (user + system) so far of a process and its descendants, in clock ticks. */
-    private static long ticks(long pid) {
-        long ticks = 0;
-        for (long p : processes(pid)) {
-            String stat = procFile(p, "stat");
-            if (!stat.isEmpty()) {
-                // after the command in parentheses: field 3 is the state; 14 and 15 are utime and stime
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            }
-        }
-        return ticks;
-    }
-
-    /** The whole machine's busy time (user, nice, system, irq, softirq), in clock ticks. */
-    private static long machineTicks() throws IOException {
-        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).split("\\s+");
-        return Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3]) + Long.parseLong(cpu[6])
-                + Long.parseLong(cpu[7]);
-    }
-
-    private static List<Long> processes(long pid) {
-        return ProcessHandle.of(pid).map(p -> Stream.concat(Stream.of(p), p.descendants()).map(ProcessHandle::pid).toList())
-                .orElse(List.of());
     }
 
     private static String procFile(long pid, String name) {
@@ -252,23 +217,6 @@ public final class EdgeBench {
 
     private String bareUrl() {
         return "http://127.0.0.1:" + barePort + "/ingest";
-    }
-
-    private void awaitBare() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                http.send(HttpRequest.newBuilder(URI.create(bareUrl())).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("the bare endpoint did not start; see " + state.resolve("logs/bare.log"), notYet);
-                }
-                Thread.sleep(200);
-            }
-        }
     }
 
     private static String run(ProcessBuilder builder) throws Exception {

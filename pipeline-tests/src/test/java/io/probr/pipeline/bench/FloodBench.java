@@ -2,6 +2,8 @@ package io.probr.pipeline.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,11 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The edge under abuse, on the running local stack: {@code FloodBench HOST PORT KEY KAFKA SECONDS CONNECTIONS
- * ROUNDS}. A legitimate sender posts 200 events/s with KEY (from 127.0.0.1) and its latency is measured: alone
+ * ROUNDS STATE_DIR BARE_PORT}. A legitimate sender posts 200 events/s with KEY (from 127.0.0.1) and its latency is measured: alone
  * and beside a flood of bad keys paced at 5,000 req/s (from 127.0.0.2), in turns for ROUNDS rounds, then beside
- * the same flood at full speed (64 connections). Then an overload: KEY posted at full speed on CONNECTIONS connections (from 127.0.0.3), far past
+ * the same flood at full speed (64 connections). Then what a refusal costs: the CPU per request of the edge
+ * and of {@link BareEndpoint} (the same server stack answering 200 with nothing behind it) under the paced flood.
+ * Then an overload: KEY posted at full speed on CONNECTIONS connections (from 127.0.0.3), far past
  * what the edge can publish, counting the answers and checking that every 200 is a record on probr.events.v1.
  */
 public final class FloodBench {
@@ -30,19 +34,24 @@ public final class FloodBench {
     private final long seconds;
     private final int overloadConnections;
     private final int rounds;
+    private final Path state;
+    private final int barePort;
 
-    private FloodBench(String host, int port, String key, long seconds, int overloadConnections, int rounds) {
+    private FloodBench(String host, int port, String key, long seconds, int overloadConnections, int rounds,
+            Path state, int barePort) {
         this.host = host;
         this.port = port;
         this.key = key;
         this.seconds = seconds;
         this.overloadConnections = overloadConnections;
         this.rounds = rounds;
+        this.state = state;
+        this.barePort = barePort;
     }
 
     public static void main(String[] args) throws Exception {
         FloodBench bench = new FloodBench(args[0], Integer.parseInt(args[1]), args[2], Long.parseLong(args[4]),
-                Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+                Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]), Integer.parseInt(args[8]));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", args[3]))) {
             bench.run(admin);
         }
@@ -68,6 +77,7 @@ public final class FloodBench {
                 + " (%.1fx)%n", rounds, quiet, paced, paced / quiet);
         Flood full = new Flood(host, port, "127.0.0.2", 64, 0, request(host, BAD_KEY, body("GTM-FLOOD")));
         report("401 flood at full speed", legitimateAlongside(full), full);
+        cpuPerRequest();
 
         long before = endOffsets(admin);
         Flood overload = new Flood(host, port, "127.0.0.3", overloadConnections, 0, request(host, key, body("GTM-OVERLOAD")));
@@ -81,6 +91,34 @@ public final class FloodBench {
                         + " 200s %d, records stored %d (%s)%n", overload.answered() / (double) seconds, overload.statuses(),
                 overload.latencies.percentile(50), overload.latencies.percentile(99), overload.latencies.percentile(100),
                 accepted, stored, accepted == stored ? "every 200 stored" : "MISMATCH");
+    }
+
+    /** CPU per request of the edge refusing the paced flood, and of the bare endpoint answering it with 200. */
+    private void cpuPerRequest() throws Exception {
+        long edgePid = Long.parseLong(Files.readString(state.resolve("run/edge.pid")).strip());
+        Process bare = BareEndpoint.start(barePort, state.resolve("logs/bare.log"));
+        try {
+            flood(barePort, bare.pid(), 10); // not counted: the bare endpoint's JIT
+            double edge = flood(port, edgePid, seconds);
+            double ceiling = flood(barePort, bare.pid(), seconds);
+            System.out.printf("BENCH CPU per request at a paced 5000 req/s on 16 connections: the edge refusing bad keys"
+                    + " %.0f us, the bare endpoint (same server stack) answering 200 %.0f us%n", edge, ceiling);
+        } finally {
+            bare.destroy();
+        }
+    }
+
+    /** The paced bad-key flood against a port for some seconds: the server's CPU per answered request, in µs. */
+    private double flood(int target, long serverPid, long measuredSeconds) throws Exception {
+        Flood flood = new Flood(host, target, "127.0.0.4", 16, 5000, request(host, BAD_KEY, body("GTM-FLOOD")));
+        flood.start();
+        Thread.sleep(2000);
+        long ticks = CpuTime.ticksOf(serverPid);
+        long answered = flood.answered();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(measuredSeconds));
+        double micros = (CpuTime.ticksOf(serverPid) - ticks) * 10_000.0 / (flood.answered() - answered);
+        flood.stop();
+        return micros;
     }
 
     /** 200 req/s with the key on four connections, for the configured seconds, while {@code flood} runs. */
