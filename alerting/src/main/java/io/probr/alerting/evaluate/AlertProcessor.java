@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * commit together (exactly once), so a restart neither repeats nor loses a change.
  */
 public final class AlertProcessor implements Processor<byte[], byte[], byte[], byte[]> {
-    public static final String HISTORY_STORE = "alert-history";
+    public static final String WINDOW_STORE = "alert-windows";
+    public static final String CONTAINER_STORE = "alert-containers";
     public static final String INCIDENT_STORE = "alert-incidents";
     private static final Logger log = LoggerFactory.getLogger(AlertProcessor.class);
     private static final ObjectMapper JSON = ProbrJson.newMapper();
@@ -48,7 +49,7 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
     private final PayloadValidator validator = new PayloadValidator();
     private long startedAtMs;
     private ProcessorContext<byte[], byte[]> context;
-    private KeyValueStore<String, byte[]> histories;
+    private HistoryStore histories;
     private KeyValueStore<String, byte[]> incidents;
 
     public AlertProcessor(TriggerSource config, long tickMs, LongSupplier wallClock) {
@@ -60,7 +61,7 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        histories = context.getStateStore(HISTORY_STORE);
+        histories = new HistoryStore(context.getStateStore(WINDOW_STORE), context.getStateStore(CONTAINER_STORE));
         incidents = context.getStateStore(INCIDENT_STORE);
         startedAtMs = wallClock.getAsLong();
         context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, t -> onWallClock());
@@ -78,15 +79,28 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
         if (window == null) {
             return; // the sink dead-letters what cannot be read; alerting only skips it
         }
-        ContainerHistory history = history(container).with(WindowSummary.of(window), stream, wallClock.getAsLong());
-        histories.put(container, json(history));
+        // a tag batch is kept on its own, by its record's position (the same on a reprocessing)
+        String batchId = stream ? null : context.recordMetadata().map(m -> m.partition() + ":" + m.offset())
+                .orElse(Long.toString(record.timestamp()));
+        HistoryStore.Container state = histories.add(container, WindowSummary.of(window), batchId,
+                wallClock.getAsLong());
+        List<Trigger> watching = new ArrayList<>();
+        long lookbackMs = 0;
         for (Trigger trigger : config.all()) {
             Condition condition = conditionOf(trigger);
             if (condition != null && condition.metric() != Condition.Metric.NO_EVENTS
                     && config.watches(trigger, container)) {
-                apply(trigger, condition, container, Evaluator.evaluate(condition, trigger.tag(), history,
-                        history.latestEndMs(), openTags(trigger, container)));
+                watching.add(trigger);
+                lookbackMs = Math.max(lookbackMs, 2 * condition.periodMs()); // tag_missing looks two periods back
             }
+        }
+        if (watching.isEmpty()) {
+            return;
+        }
+        ContainerHistory history = histories.history(container, state, lookbackMs);
+        for (Trigger trigger : watching) {
+            apply(trigger, conditionOf(trigger), container, Evaluator.evaluate(conditionOf(trigger), trigger.tag(),
+                    history, history.latestEndMs(), openTags(trigger, container)));
         }
     }
 
@@ -98,28 +112,20 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
                     Condition c = conditionOf(t);
                     return c != null && c.metric() == Condition.Metric.NO_EVENTS;
                 }).toList();
-        List<ContainerHistory> all = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = histories.all()) {
-            while (it.hasNext()) {
-                all.add(read(it.next().value, ContainerHistory.class));
-            }
-        }
-        for (ContainerHistory history : all) {
+        histories.forEachContainer((container, state) -> {
             for (Trigger trigger : silenceTriggers) {
-                if (config.watches(trigger, history.containerId())) {
-                    Condition condition = conditionOf(trigger);
+                if (config.watches(trigger, container)) {
                     // a container is not silent for the time alerting itself was down: count from its start
-                    ContainerHistory heard = history.lastSeenMs() >= startedAtMs ? history
-                            : new ContainerHistory(history.containerId(), history.windows(), history.latestEndMs(),
-                                    startedAtMs);
-                    apply(trigger, condition, history.containerId(),
-                            Evaluator.evaluate(condition, null, heard, now, Set.of()));
+                    ContainerHistory heard = new ContainerHistory(container, List.of(), state.latestEndMs(),
+                            Math.max(state.lastSeenMs(), startedAtMs));
+                    apply(trigger, conditionOf(trigger), container,
+                            Evaluator.evaluate(conditionOf(trigger), null, heard, now, Set.of()));
                 }
             }
-            if (history.lastSeenMs() < now - ContainerHistory.KEPT_MS) {
-                histories.delete(history.containerId());
+            if (state.lastSeenMs() < now - HistoryStore.KEPT_MS) {
+                histories.forget(container);
             }
-        }
+        });
         dropIncidentsOfRemovedTriggers();
     }
 
@@ -190,11 +196,6 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
             }
         }
         orphans.forEach(incidents::delete);
-    }
-
-    private ContainerHistory history(String container) {
-        byte[] stored = histories.get(container);
-        return stored == null ? ContainerHistory.empty(container) : read(stored, ContainerHistory.class);
     }
 
     private static Condition conditionOf(Trigger trigger) {

@@ -21,7 +21,9 @@ public final class AlertTopology {
         topology.addSource("windows", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 Topic.WINDOWS.topicName(), Topic.BATCHES.topicName());
         topology.addProcessor("evaluate", () -> new AlertProcessor(config, tickMs, wallClock), "windows");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertProcessor.HISTORY_STORE),
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertProcessor.WINDOW_STORE),
+                Serdes.String(), Serdes.ByteArray()), "evaluate");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertProcessor.CONTAINER_STORE),
                 Serdes.String(), Serdes.ByteArray()), "evaluate");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertProcessor.INCIDENT_STORE),
                 Serdes.String(), Serdes.ByteArray()), "evaluate");

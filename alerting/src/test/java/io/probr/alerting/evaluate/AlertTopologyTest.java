@@ -100,6 +100,41 @@ class AlertTopologyTest {
                 JSON.writeValueAsBytes(payload), headers, start));
     }
 
+    @Test
+    void aBusyContainerIsKeptAsOneSmallEntryPerWindowForTwoDays() throws Exception {
+        // one record per container held two days of windows: 2 MB for 5 tags, past Kafka's record limit
+        triggers.add(trigger("tr_rate", "{\"failure_rate\": {\"greater_than\": 0.5}, \"min_executions\": 3,"
+                + " \"period\": \"5m\"}", "CAPI", CONTAINER));
+        start();
+        Map<String, BatchedPayload.TagMetrics> tags = new java.util.HashMap<>();
+        for (int t = 0; t < 20; t++) {
+            tags.put("tag " + t + ": GA4 - Event", new BatchedPayload.TagMetrics(10, 0, 0, 0, 1000, 10));
+        }
+        for (int minute = 0; minute < 50 * 60; minute++) {
+            long start = T0 + minute * MINUTE;
+            wall.set(start + MINUTE + 30_000);
+            windows.pipeInput(CONTAINER.getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(new BatchedPayload(
+                    CONTAINER, true, start, start + MINUTE, 10, Map.of("purchase", 10L), tags,
+                    new BatchedPayload.UserDataQuality(10, 0, 0, 10), null)), start);
+        }
+        int entries = 0;
+        int largest = 0;
+        try (var it = driver.<String, byte[]>getKeyValueStore(AlertProcessor.WINDOW_STORE).all()) {
+            while (it.hasNext()) {
+                entries++;
+                largest = Math.max(largest, it.next().value.length);
+            }
+        }
+        assertEquals(48 * 60, entries, "two days of one-minute windows, the older ones dropped");
+        assertTrue(largest < 4096, "one window per entry: " + largest + " bytes");
+        try (var it = driver.<String, byte[]>getKeyValueStore(AlertProcessor.CONTAINER_STORE).all()) {
+            assertEquals(CONTAINER, it.next().key);
+            assertTrue(!it.hasNext(), "one small entry per container");
+        }
+        window(50 * 60, 0, 20);
+        assertEquals(1, transitions().size(), "evaluated over the window entries");
+    }
+
     private List<AlertTransition> transitions() throws Exception {
         List<AlertTransition> out = new ArrayList<>();
         for (byte[] value : alerts.readValuesToList()) {
