@@ -1,5 +1,8 @@
 package io.probr.alerting.evaluate;
 
+import static io.probr.alerting.evaluate.StoreJson.json;
+import static io.probr.alerting.evaluate.StoreJson.read;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.probr.alerting.AlertTransition;
 import io.probr.schemas.alert.Condition;
@@ -218,21 +221,4 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
         ParsedPayload parsed = validator.parse(value);
         return parsed instanceof ParsedPayload.Batched batched ? batched.payload() : null;
     }
-
-    private static byte[] json(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static <T> T read(byte[] bytes, Class<T> type) {
-        try {
-            return JSON.readValue(bytes, type);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable " + type.getSimpleName() + " in the alerting store", e);
-        }
-    }
-
 }

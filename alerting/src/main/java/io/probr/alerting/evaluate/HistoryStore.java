@@ -1,8 +1,8 @@
 package io.probr.alerting.evaluate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.probr.schemas.payload.ProbrJson;
-import java.io.IOException;
+import static io.probr.alerting.evaluate.StoreJson.json;
+import static io.probr.alerting.evaluate.StoreJson.read;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -20,7 +20,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class HistoryStore {
     /** Two days: twice the longest period a condition may have. */
     static final long KEPT_MS = 48 * 3_600_000L;
-    private static final ObjectMapper JSON = ProbrJson.newMapper();
     private static final char SEPARATOR = '\u0000';
     /** Sorts after every part name, to end a range scan. */
     private static final String LAST = "\uffff";
@@ -107,21 +106,5 @@ final class HistoryStore {
 
     private static String pad(long ms) {
         return String.format("%019d", ms);
-    }
-
-    private static byte[] json(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static <T> T read(byte[] bytes, Class<T> type) {
-        try {
-            return JSON.readValue(bytes, type);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable " + type.getSimpleName() + " in the alerting store", e);
-        }
     }
 }
