@@ -78,6 +78,21 @@ class EdgeAbuseIT {
     }
 
     @Test
+    void aRefusedRequestLeavesItsConnectionUsableWhateverItsBodySize(LocalKafkaBroker broker, @TempDir Path dir)
+            throws Exception {
+        new TestKeys(dir.resolve("keys.json")).add("shop");
+        EdgeClient edge = start(broker, dir, "PROBR_EDGE_FAILED_AUTH_BURST", "1000000");
+        // answered before its body had arrived, a refusal made Jetty close a connection the client then reused
+        for (int size : new int[] {200, 64 * 1024, 900 * 1024}) {
+            byte[] body = new byte[size];
+            java.util.Arrays.fill(body, (byte) ' ');
+            for (int i = 0; i < 40; i++) {
+                assertEquals(401, edge.ingest("pk_live_guess" + i, body).statusCode(), size + " bytes, request " + i);
+            }
+        }
+    }
+
+    @Test
     void halfARequestIsDroppedAfterTheIdleTimeout(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
         new TestKeys(dir.resolve("keys.json")).add("shop");
         start(broker, dir, "PROBR_EDGE_IDLE_TIMEOUT_MS", "500");

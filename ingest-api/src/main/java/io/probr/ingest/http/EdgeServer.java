@@ -56,7 +56,7 @@ public final class EdgeServer {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
             transport.accept(config);
-            RefusedKeys refusals = new RefusedKeys(auth, deps.metrics());
+            RefusedKeys refusals = new RefusedKeys(auth, deps.metrics(), deps.maxBodyBytes());
             config.jetty.modifyServletContextHandler(context -> context.insertHandler(refusals));
             // beforeMatched: a wrong method or path is a 404/405, not a demand for a key
             config.routes.beforeMatched("/ingest", auth);

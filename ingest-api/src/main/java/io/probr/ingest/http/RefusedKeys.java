@@ -4,6 +4,7 @@ import io.probr.ingest.metrics.EdgeMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -19,10 +20,12 @@ import org.eclipse.jetty.util.Callback;
 final class RefusedKeys extends Handler.Wrapper {
     private final AuthFilter keys;
     private final EdgeMetrics metrics;
+    private final int maxBodyBytes;
 
-    RefusedKeys(AuthFilter keys, EdgeMetrics metrics) {
+    RefusedKeys(AuthFilter keys, EdgeMetrics metrics, int maxBodyBytes) {
         this.keys = keys;
         this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -34,15 +37,29 @@ final class RefusedKeys extends Handler.Wrapper {
             request.setAttribute(AuthFilter.KEY_ATTRIBUTE, keys.check(request.getHeaders().get("X-Probr-Key"),
                     request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request)));
         } catch (ApiError refused) {
-            response.setStatus(refused.code().status());
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            if (refused.retryAfterSeconds() != null) {
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, refused.retryAfterSeconds().toString());
+            long length = request.getLength();
+            if (length >= 0 && length <= maxBodyBytes) {
+                // the body is read and dropped first: answered while it still arrived, Jetty closed the
+                // connection under a client that would reuse it, and its next request failed
+                Content.Source.consumeAll(request, Callback.from(() -> answer(refused, response, callback),
+                        callback::failed));
+            } else {
+                // too big, or of unknown length: not waited for, and the connection closes after the answer
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                answer(refused, response, callback);
             }
-            metrics.requestAnswered("/ingest", refused.code().status());
-            response.write(true, ByteBuffer.wrap(EdgeServer.errorJson(refused).getBytes(StandardCharsets.UTF_8)), callback);
             return true;
         }
         return super.handle(request, response, callback);
+    }
+
+    private void answer(ApiError refused, Response response, Callback callback) {
+        response.setStatus(refused.code().status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (refused.retryAfterSeconds() != null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, refused.retryAfterSeconds().toString());
+        }
+        metrics.requestAnswered("/ingest", refused.code().status());
+        response.write(true, ByteBuffer.wrap(EdgeServer.errorJson(refused).getBytes(StandardCharsets.UTF_8)), callback);
     }
 }
