@@ -93,6 +93,23 @@ class EdgeAbuseIT {
     }
 
     @Test
+    void aRefusedRequestWhoseBodyTricklesIsAnsweredAndClosedWithinTheDrainLimit(LocalKafkaBroker broker,
+            @TempDir Path dir) throws Exception {
+        new TestKeys(dir.resolve("keys.json")).add("shop");
+        start(broker, dir);
+        Socket socket = connect();
+        socket.setSoTimeout(5000);
+        long started = System.nanoTime();
+        socket.getOutputStream().write(("POST /ingest HTTP/1.1\r\nHost: edge\r\nContent-Type: application/json\r\n"
+                + "X-Probr-Key: pk_live_guess\r\nContent-Length: 1000\r\n\r\n{\"container").getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+        assertTrue(ms >= 900 && ms < 4000, "answered and closed after " + ms + " ms (the drain limit is 1 s)");
+    }
+
+    @Test
     void halfARequestIsDroppedAfterTheIdleTimeout(LocalKafkaBroker broker, @TempDir Path dir) throws Exception {
         new TestKeys(dir.resolve("keys.json")).add("shop");
         start(broker, dir, "PROBR_EDGE_IDLE_TIMEOUT_MS", "500");

@@ -3,12 +3,15 @@ package io.probr.ingest.http;
 import io.probr.ingest.metrics.EdgeMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Answers {@code POST /ingest} with a missing, unknown or revoked key (401, 403, or 429 for an address that
@@ -18,6 +21,9 @@ import org.eclipse.jetty.util.Callback;
  * applies its rate, and checks the key itself on a path this handler does not see, such as {@code /ingest/}).
  */
 final class RefusedKeys extends Handler.Wrapper {
+    /** How long a refused request's body may take to arrive before the answer closes its connection. */
+    static final long DRAIN_LIMIT_MS = 1_000;
+
     private final AuthFilter keys;
     private final EdgeMetrics metrics;
     private final int maxBodyBytes;
@@ -39,10 +45,7 @@ final class RefusedKeys extends Handler.Wrapper {
         } catch (ApiError refused) {
             long length = request.getLength();
             if (length >= 0 && length <= maxBodyBytes) {
-                // the body is read and dropped first: answered while it still arrived, Jetty closed the
-                // connection under a client that would reuse it, and its next request failed
-                Content.Source.consumeAll(request, Callback.from(() -> answer(refused, response, callback),
-                        callback::failed));
+                drainThenAnswer(refused, request, response, callback);
             } else {
                 // too big, or of unknown length: not waited for, and the connection closes after the answer
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
@@ -51,6 +54,32 @@ final class RefusedKeys extends Handler.Wrapper {
             return true;
         }
         return super.handle(request, response, callback);
+    }
+
+    /**
+     * Reads and drops the body, then answers: answered while its body still arrived, the request left Jetty
+     * closing the connection under a client that would reuse it, and its next request failed. A body still
+     * arriving after {@link #DRAIN_LIMIT_MS} is not waited for: the answer closes the connection.
+     */
+    private void drainThenAnswer(ApiError refused, Request request, Response response, Callback callback) {
+        AtomicBoolean answered = new AtomicBoolean();
+        Scheduler.Task late = request.getComponents().getScheduler().schedule(() -> {
+            if (answered.compareAndSet(false, true)) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                answer(refused, response, callback);
+            }
+        }, DRAIN_LIMIT_MS, TimeUnit.MILLISECONDS);
+        Content.Source.consumeAll(request, Callback.from(() -> {
+            late.cancel();
+            if (answered.compareAndSet(false, true)) {
+                answer(refused, response, callback);
+            }
+        }, failure -> {
+            late.cancel();
+            if (answered.compareAndSet(false, true)) {
+                callback.failed(failure);
+            }
+        }));
     }
 
     private void answer(ApiError refused, Response response, Callback callback) {
