@@ -87,42 +87,53 @@ public final class AlertProcessor implements Processor<byte[], byte[], byte[], b
                 .orElse(Long.toString(record.timestamp()));
         HistoryStore.Container state = histories.add(container, WindowSummary.of(window), batchId,
                 wallClock.getAsLong());
-        List<Trigger> watching = new ArrayList<>();
+        List<Active> watching = new ArrayList<>();
         long lookbackMs = 0;
-        for (Trigger trigger : config.all()) {
-            Condition condition = conditionOf(trigger);
-            if (condition != null && condition.metric() != Condition.Metric.NO_EVENTS
-                    && config.watches(trigger, container)) {
-                watching.add(trigger);
-                lookbackMs = Math.max(lookbackMs, 2 * condition.periodMs()); // tag_missing looks two periods back
+        for (Active active : active(false)) {
+            if (config.watches(active.trigger(), container)) {
+                watching.add(active);
+                // tag_missing looks two periods back
+                lookbackMs = Math.max(lookbackMs, 2 * active.condition().periodMs());
             }
         }
         if (watching.isEmpty()) {
             return;
         }
         ContainerHistory history = histories.history(container, state, lookbackMs);
-        for (Trigger trigger : watching) {
-            apply(trigger, conditionOf(trigger), container, Evaluator.evaluate(conditionOf(trigger), trigger.tag(),
-                    history, history.latestEndMs(), openTags(trigger, container)));
+        for (Active active : watching) {
+            apply(active.trigger(), active.condition(), container, Evaluator.evaluate(active.condition(),
+                    active.trigger().tag(), history, history.latestEndMs(), openTags(active.trigger(), container)));
         }
+    }
+
+    /** A trigger in force and its parsed condition. */
+    private record Active(Trigger trigger, Condition condition) {
+    }
+
+    /** The triggers in force, conditions parsed once: the silence ({@code no_events}) ones, or all the others. */
+    private List<Active> active(boolean silence) {
+        List<Active> active = new ArrayList<>();
+        for (Trigger trigger : config.all()) {
+            Condition condition = conditionOf(trigger);
+            if (condition != null && (condition.metric() == Condition.Metric.NO_EVENTS) == silence) {
+                active.add(new Active(trigger, condition));
+            }
+        }
+        return active;
     }
 
     /** Silence ({@code no_events}) is judged on the wall clock; incidents of deleted triggers are dropped. */
     private void onWallClock() {
         long now = wallClock.getAsLong();
-        List<Trigger> silenceTriggers = config.all().stream()
-                .filter(t -> {
-                    Condition c = conditionOf(t);
-                    return c != null && c.metric() == Condition.Metric.NO_EVENTS;
-                }).toList();
+        List<Active> silenceTriggers = active(true);
         histories.forEachContainer((container, state) -> {
-            for (Trigger trigger : silenceTriggers) {
-                if (config.watches(trigger, container)) {
+            for (Active silence : silenceTriggers) {
+                if (config.watches(silence.trigger(), container)) {
                     // a container is not silent for the time alerting itself was down: count from its start
                     ContainerHistory heard = new ContainerHistory(container, List.of(), state.latestEndMs(),
                             Math.max(state.lastSeenMs(), startedAtMs));
-                    apply(trigger, conditionOf(trigger), container,
-                            Evaluator.evaluate(conditionOf(trigger), null, heard, now, Set.of()));
+                    apply(silence.trigger(), silence.condition(), container,
+                            Evaluator.evaluate(silence.condition(), null, heard, now, Set.of()));
                 }
             }
             if (state.lastSeenMs() < now - HistoryStore.KEPT_MS) {
