@@ -19,10 +19,6 @@ public final class RowBatch {
     /** A record whose rows are in the batch, and where its rows begin in each table's list. */
     public record Source(TopicPartition partition, long offset, int events, int tagExecutions, int windows,
             int tagWindows) {
-        @Override
-        public String toString() {
-            return partition + "@" + offset;
-        }
     }
 
     public List<Rows.EventRow> events() {

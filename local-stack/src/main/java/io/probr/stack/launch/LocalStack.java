@@ -164,12 +164,22 @@ public final class LocalStack {
 
     /** The local demo key may post for any container; kept in clear only in this local state directory. */
     private void demoKey() throws IOException, InterruptedException {
-        Path file = settings.state().resolve("demo.key");
-        if (Files.isRegularFile(file) && Files.size(file) > 0) {
-            return;
+        key("demo.key", "--site", "local-demo", "--label", "local demo key");
+    }
+
+    /**
+     * A key of the key file, made once with {@code ./probr key create}'s options and kept in clear in
+     * {@code PROBR_HOME/FILE_NAME} (local state only); returns its secret.
+     */
+    public String key(String fileName, String... createOptions) throws IOException, InterruptedException {
+        Path file = settings.state().resolve(fileName);
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            List<String> command = new ArrayList<>(List.of("-cp", settings.jar("ingest-api").toString(),
+                    "io.probr.ingest.auth.KeyCli", "create", "--file", keysFile().toString()));
+            command.addAll(List.of(createOptions));
+            runToFile(file, Map.of(), command.toArray(String[]::new));
         }
-        runToFile(file, Map.of(), "-cp", settings.jar("ingest-api").toString(), "io.probr.ingest.auth.KeyCli",
-                "create", "--file", keysFile().toString(), "--site", "local-demo", "--label", "local demo key");
+        return Files.readString(file).strip();
     }
 
     /** The local admin token, kept in clear only here; made again when the topic lost it. */
@@ -218,6 +228,17 @@ public final class LocalStack {
 
     public boolean running(String name) {
         return process(name).running();
+    }
+
+    /** The service answers its readiness check. */
+    public boolean ready(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name)).ready().getAsBoolean();
+    }
+
+    /** The first process of a running service. */
+    public long pid(String name) {
+        return process(name).pid().orElseThrow(() -> new StackException(name + " is not running"));
     }
 
     /** Prints what runs and what is ready; true when anything runs. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 /** The checks that say a local service is ready: an HTTP answer, or a broker that describes its cluster. */
-final class Readiness {
+public final class Readiness {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Readiness() {
@@ -50,7 +50,7 @@ final class Readiness {
     }
 
     /** Nothing accepts connections on the port. */
-    static boolean portFree(String host, int port) {
+    public static boolean portFree(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 500);
             return false;

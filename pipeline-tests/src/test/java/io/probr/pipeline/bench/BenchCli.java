@@ -3,6 +3,8 @@ package io.probr.pipeline.bench;
 import io.probr.sink.replay.LiveGroups;
 import io.probr.stack.Poll;
 import io.probr.stack.launch.LocalStack;
+import io.probr.stack.launch.Readiness;
+import io.probr.stack.launch.StackException;
 import io.probr.stack.launch.StackSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,14 +47,14 @@ public final class BenchCli {
         }
         try {
             System.exit(new BenchCli(Path.of(args[0]), System.getenv()).run(args[1]));
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | StackException e) {
             System.err.println("probr bench: " + e.getMessage());
             System.exit(1);
         }
     }
 
     private int run(String what) throws Exception {
-        if (!answers(stack.url(stack.edgePort()) + "/readyz") || !answers(stack.url(stack.sinkPort()) + "/readyz")) {
+        if (!local.ready("edge") || !local.ready("sink")) {
             throw new IllegalStateException("the stack is not running: ./probr up first");
         }
         boolean all = what.equals("all");
@@ -114,18 +115,17 @@ public final class BenchCli {
                     setting("PROBR_BENCH_SECONDS", "10"), setting("PROBR_BENCH_WARMUP_SECONDS", "30"));
         } finally {
             System.out.println("restarting the aggregator and the sink; they catch up on what the benchmark posted");
-            new LocalStack(stack, new PrintStream(OutputStream.nullOutputStream())).up();
+            restart();
         }
     }
 
     /** The port of the bare endpoint that stands for the HTTP ceiling (edge and flood benchmarks), if free. */
     private String barePort() {
         String port = setting("PROBR_BENCH_BARE_PORT", "18099");
-        try (java.net.Socket taken = new java.net.Socket(stack.host(), Integer.parseInt(port))) {
+        if (!Readiness.portFree(stack.host(), Integer.parseInt(port))) {
             throw new IllegalStateException("port " + port + " is taken; set PROBR_BENCH_BARE_PORT");
-        } catch (IOException free) {
-            return port;   // nothing listens there
         }
+        return port;
     }
 
     private void stopAggregatorAndSink() throws IOException, InterruptedException {
@@ -133,8 +133,13 @@ public final class BenchCli {
         local.stop("aggregator");
     }
 
-    private void restartAndCatchUp() throws Exception {
+    /** Starts what is not running, without printing where everything is. */
+    private void restart() throws IOException, InterruptedException {
         new LocalStack(stack, new PrintStream(OutputStream.nullOutputStream())).up();
+    }
+
+    private void restartAndCatchUp() throws Exception {
+        restart();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
             LiveGroups groups = new LiveGroups(admin, "", "", Duration.ZERO, System.out);
             for (String group : List.of("probr-aggregator", "probr-clickhouse-sink")) {
@@ -145,20 +150,8 @@ public final class BenchCli {
 
     /** The benchmarks' key, not rate-limited, made once and kept in the state directory. */
     private String benchKey() throws Exception {
-        Path file = stack.state().resolve("bench.key");
-        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Process create = javaProcess(List.of("io.probr.ingest.auth.KeyCli", "create", "--file",
-                    stack.state().resolve("keys.json").toString(), "--site", "bench", "--label", "benchmark key",
-                    "--rate", "1000000", "--burst", "1000000")).redirectOutput(file.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (create.waitFor() != 0) {
-                Files.deleteIfExists(file);
-                throw new IllegalStateException("could not create the benchmark key");
-            }
-        }
-        String key = Files.readString(file).strip();
+        String key = local.key("bench.key", "--site", "bench", "--label", "benchmark key", "--rate", "1000000",
+                "--burst", "1000000");
         // the edge reads its key file again every 2 s: an empty body is refused for its content, not its key
         Poll.until("the edge to know the benchmark key", Duration.ofSeconds(30), () -> HTTP.send(HttpRequest.newBuilder(
                 URI.create(stack.url(stack.edgePort()) + "/ingest")).header("X-Probr-Key", key)
@@ -168,33 +161,16 @@ public final class BenchCli {
     }
 
     private int bench(String mainClass, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("-Xmx1g", mainClass));
-        command.addAll(List.of(arguments));
-        return javaProcess(command).inheritIO().start().waitFor();
-    }
-
-    private ProcessBuilder javaProcess(List<String> arguments) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path")));
-        command.addAll(arguments);
-        return new ProcessBuilder(command);
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                mainClass));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     private String setting(String name, String fallback) {
         String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value.strip();
-    }
-
-    private static boolean answers(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static boolean onPath(String tool) {

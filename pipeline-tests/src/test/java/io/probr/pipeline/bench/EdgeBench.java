@@ -1,5 +1,6 @@
 package io.probr.pipeline.bench;
 
+import io.probr.stack.launch.ServiceProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -183,10 +185,11 @@ public final class EdgeBench {
         System.out.println("peak RSS per running service (VmHWM summed over its processes; the aggregator and the sink"
                 + " are stopped during this benchmark):");
         for (String service : List.of("kafka", "clickhouse", "edge", "aggregator", "sink")) {
-            if (!Files.exists(state.resolve("run/" + service + ".pid"))) {
+            Optional<Long> first = new ServiceProcess(service, state.resolve("run")).pid();
+            if (first.isEmpty()) {
                 continue;
             }
-            List<Long> processes = CpuTime.processTree(pid(service));
+            List<Long> processes = CpuTime.processTree(first.get());
             if (processes.isEmpty()) {
                 continue;
             }
@@ -207,8 +210,9 @@ public final class EdgeBench {
         }
     }
 
-    private long pid(String service) throws IOException {
-        return Long.parseLong(Files.readString(state.resolve("run/" + service + ".pid")).strip());
+    private long pid(String service) {
+        return new ServiceProcess(service, state.resolve("run")).pid().orElseThrow(
+                () -> new IllegalStateException(service + " is not running"));
     }
 
     private String edgeUrl() {

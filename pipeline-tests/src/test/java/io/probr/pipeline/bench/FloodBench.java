@@ -1,8 +1,8 @@
 package io.probr.pipeline.bench;
 
+import io.probr.stack.launch.ServiceProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +95,8 @@ public final class FloodBench {
 
     /** CPU per request of the edge refusing the paced flood, and of the bare endpoint answering it with 200. */
     private void cpuPerRequest() throws Exception {
-        long edgePid = Long.parseLong(Files.readString(state.resolve("run/edge.pid")).strip());
+        long edgePid = new ServiceProcess("edge", state.resolve("run")).pid().orElseThrow(
+                () -> new IllegalStateException("the edge is not running"));
         Process bare = BareEndpoint.start(barePort, state.resolve("logs/bare.log"));
         try {
             flood(barePort, bare.pid(), 10); // not counted: the bare endpoint's JIT
