@@ -236,11 +236,6 @@ public final class LocalStack {
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name)).ready().getAsBoolean();
     }
 
-    /** The first process of a running service. */
-    public long pid(String name) {
-        return process(name).pid().orElseThrow(() -> new StackException(name + " is not running"));
-    }
-
     /** Prints what runs and what is ready; true when anything runs. */
     public boolean status() {
         boolean any = false;
